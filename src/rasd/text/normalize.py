@@ -1,0 +1,102 @@
+"""The matching form of text: one spelling for the many ways Arabic and Persian are typed.
+
+Display text keeps the original orthography; everything that compares text
+(hashing, search, duplicate detection, entity matching) uses :func:`normalize`.
+It is idempotent: ``normalize(normalize(x)) == normalize(x)`` (property-tested).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and tatweel.
+_DIACRITICS = dict.fromkeys(
+    [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06DD), *range(0x06DF, 0x06E9),
+     *range(0x06EA, 0x06EE), 0x0640],
+    None,
+)
+# Invisible format controls: bidi marks, isolates, BOM, soft hyphen, ZWJ, word joiner.
+_CONTROLS = dict.fromkeys(
+    [0x200B, 0x200D, 0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD,
+     0x2060],
+    None,
+)
+ZWNJ = "\u200c"
+
+_LETTER_FOLDS = {
+    # yeh variants -> Arabic yeh
+    "ی": "ي", "ى": "ي", "ې": "ي", "ۍ": "ي", "ئ": "ي",
+    # keheh / Persian kaf -> Arabic kaf
+    "ک": "ك", "ڪ": "ك",
+    # alef variants -> bare alef
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    # teh marbuta and heh variants -> heh
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه", "ۂ": "ه",
+    # waw with hamza -> waw
+    "ؤ": "و",
+    # Arabic punctuation -> Latin equivalents
+    "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".", "٬": ",",
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'",
+}
+_DIGITS = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+
+_TABLE = str.maketrans({**_DIACRITICS, **_CONTROLS, **_LETTER_FOLDS, **_DIGITS, ZWNJ: " "})
+_SPACES = re.compile(r"\s+")
+
+
+def _once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_TABLE).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """Return the matching form: NFKC, no diacritics/tatweel/controls, folded letters and digits,
+    ZWNJ as a space, case-folded, whitespace collapsed."""
+    out = _once(text)
+    # casefold/NFKC can interact on rare code points; iterate to a fixed point
+    for _ in range(3):
+        again = _once(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def fold_display(text: str) -> str:
+    """Light cleanup for display text: remove format controls and tatweel, keep orthography."""
+    return text.translate(str.maketrans({**_CONTROLS, "\u0640": None}))
+
+
+# ---------------------------------------------------------------- search tokens
+
+_TOKEN = re.compile(r"[\w]+", re.UNICODE)
+# Clitic prefixes (longest first), after normalisation: wa/fa/bi/li/ka + al.
+_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال", "وب", "ول", "فب", "فل")
+_SHORT_PREFIXES = ("و", "ف", "ب", "ل")
+# Suffixes common to Arabic and Persian plurals and pronouns (normalised spelling).
+_SUFFIXES = ("هاي", "ها", "ات", "ان", "ين", "ون", "يه", "ه", "ي")
+
+
+def light_stem(token: str) -> str:
+    """A conservative Arabic/Persian light stemmer for search (prefix/suffix clitics only)."""
+    if not token or not ("\u0600" <= token[0] <= "\u06ff"):
+        return token
+    for p in _PREFIXES:
+        if token.startswith(p) and len(token) - len(p) >= 2:
+            token = token[len(p):]
+            break
+    else:
+        if len(token) >= 5 and token[0] in _SHORT_PREFIXES and token[1:3] == "ال":
+            token = token[3:]
+    for s in _SUFFIXES:
+        if token.endswith(s) and len(token) - len(s) >= 3:
+            token = token[: -len(s)]
+            break
+    return token
+
+
+def search_tokens(text: str) -> list[str]:
+    """Normalised, light-stemmed tokens, the same for indexing and for queries."""
+    return [light_stem(t) for t in _TOKEN.findall(normalize(text))]
