@@ -76,13 +76,15 @@ _TOKEN = re.compile(r"[\w]+", re.UNICODE)
 _PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال", "وب", "ول", "فب", "فل")
 _SHORT_PREFIXES = ("و", "ف", "ب", "ل")
 # Suffixes common to Arabic and Persian plurals and pronouns (normalised spelling).
-_SUFFIXES = ("هاي", "ها", "ات", "ان", "ين", "ون", "يه", "ه", "ي")
+_SUFFIXES = ("هاي", "ها", "ات", "ان", "ين", "ون", "يه", "يا", "ه", "ي")
 
 
 def light_stem(token: str) -> str:
     """A conservative Arabic/Persian light stemmer for search (prefix/suffix clitics only)."""
-    if not token or not ("\u0600" <= token[0] <= "\u06ff"):
+    if not token:
         return token
+    if not ("\u0600" <= token[0] <= "\u06ff"):
+        return _s_stem(token)
     for p in _PREFIXES:
         if token.startswith(p) and len(token) - len(p) >= 2:
             token = token[len(p):]
@@ -97,6 +99,31 @@ def light_stem(token: str) -> str:
     return token
 
 
+def _s_stem(token: str) -> str:
+    """Harman's S-stemmer for Latin-script plurals (English/French): cheap and predictable."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    if token.endswith("s") and not token.endswith(("us", "ss")):
+        return token[:-1]
+    return token
+
+
 def search_tokens(text: str) -> list[str]:
     """Normalised, light-stemmed tokens, the same for indexing and for queries."""
     return [light_stem(t) for t in _TOKEN.findall(normalize(text))]
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens to index: :func:`search_tokens` plus, for words with a one-letter proclitic
+    (و ف ب ل ك) that the conservative stemmer keeps, the form without it — so a query
+    for «داعش» finds «لداعش» and «وداعش» without stripping the ل of «ليبيا» from queries."""
+    out = []
+    for tok in search_tokens(text):
+        out.append(tok)
+        if len(tok) >= 5 and tok[0] in "وفبلك" and "\u0600" <= tok[0] <= "\u06ff":
+            out.append(light_stem(tok[1:]))
+    return out

@@ -1,0 +1,243 @@
+"""The ``rasd`` command line. The library raises; this module turns errors into messages and exit codes.
+
+Exit codes: 0 success; 1 the run finished but some inputs were rejected; 2 usage or
+bad input; 3 network; 4 store; 5 not found; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .. import __version__
+from ..errors import RasdError
+from ..store.base import ArticleQuery, open_store, resolve_db
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+EXIT_REJECTED = 1
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="RASD_DB", default=None, metavar="PATH",
+              help="Store location (SQLite file). Default: $RASD_DB or ./rasd.db")
+@click.version_option(__version__, prog_name="rasd")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Rasd (رصد): read news reports in many languages and turn them into knowledge."""
+    ctx.obj = {"db": resolve_db(db)}
+
+
+def _store(ctx: click.Context):
+    store = open_store(ctx.obj["db"])
+    ctx.call_on_close(store.close)
+    return store
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--max-bytes", default=50_000_000, show_default=True, help="Reject inputs larger than this.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, inputs: tuple[str, ...], max_bytes: int, progress: bool | None,
+           as_json: bool) -> None:
+    """Ingest files, folders, globs, URLs, RSS/Atom feeds, WARC archives or '-' (stdin)."""
+    from ..runners.local import ingest as run_ingest
+    from .progress import IngestProgress
+
+    store = _store(ctx)
+    show = sys.stderr.isatty() if progress is None else progress
+    with IngestProgress(inputs, enabled=show, console=err_console) as bar:
+        try:
+            summary = run_ingest(inputs, store, on_item=bar.update, max_bytes=max_bytes,
+                                 command="ingest " + " ".join(inputs))
+        except KeyboardInterrupt:
+            bar.stop()
+            err_console.print("[yellow]interrupted[/]: everything stored so far is kept; run again to resume")
+            ctx.exit(EXIT_INTERRUPTED)
+    if as_json:
+        console.print_json(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    if summary.rejected:
+        ctx.exit(EXIT_REJECTED)
+
+
+def _print_summary(summary) -> None:
+    console.print(
+        f"read [bold]{summary.read}[/], stored [green]{summary.stored}[/], "
+        f"new versions [cyan]{summary.new_version}[/], unchanged {summary.unchanged}, "
+        f"rejected [{'red' if summary.rejected else 'default'}]{len(summary.rejected)}[/]")
+    if summary.rejected:
+        for reason, n in summary.rejected_by_reason.items():
+            console.print(f"  {n} × {reason}")
+        for r in summary.rejected[:50]:
+            console.print(f"  [red]✗[/] {escape(r.source)}: {escape(r.reason)} — {escape(r.detail)}")
+        if len(summary.rejected) > 50:
+            console.print(f"  … and {len(summary.rejected) - 50} more (see `rasd rejections`)")
+
+
+@cli.command("ls")
+@click.option("--lang", help="Only this language (ISO code).")
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date.")
+@click.option("-n", "--limit", default=50, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def list_articles(ctx, lang, outlet, since, until, limit, offset, as_json) -> None:
+    """One line per article: id, language, date, outlet, title (newest first)."""
+    store = _store(ctx)
+    q = ArticleQuery(lang=lang, outlet=outlet, since=since, until=until, limit=limit, offset=offset)
+    arts = store.list_articles(q)
+    if as_json:
+        for a in arts:
+            click.echo(json.dumps({"id": a.id, "lang": a.lang, "published": a.published.value if a.published
+                                   else None, "outlet": a.outlet, "title": a.title}, ensure_ascii=False))
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for col in ("id", "lang", "date", "outlet", "title"):
+        table.add_column(col, no_wrap=col != "title", overflow="fold")
+    for a in arts:
+        date = a.published.value[:16] if a.published else "—"
+        if a.published and a.published.doubtful:
+            date += "?"
+        table.add_row(a.id, a.lang, date, escape(a.outlet or "—"), escape(a.title or a.text[:60]))
+    console.print(table)
+    total = store.count_articles(ArticleQuery(lang=lang, outlet=outlet, since=since, until=until))
+    err_console.print(f"[dim]{len(arts)} of {total} articles[/]")
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The export record as JSON.")
+@click.option("--sentences", is_flag=True, help="List sentences with their language.")
+@click.option("--versions", "show_versions", is_flag=True, help="List earlier versions.")
+@click.pass_context
+def show(ctx, article_id, as_json, sentences, show_versions) -> None:
+    """Clean text, metadata, and what cleaning removed or repaired, and why."""
+    from .render import render_article
+
+    store = _store(ctx)
+    art = store.get_article(article_id)
+    if as_json:
+        click.echo(json.dumps(art.to_export(), ensure_ascii=False, indent=2))
+        return
+    render_article(console, art, sentences=sentences)
+    if show_versions:
+        for v in store.versions(art.id)[:-1]:
+            console.print(f"  version {v.version}: {v.content_hash[:12]} {escape(v.title)}")
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--lang", help="Only this language.")
+@click.option("-n", "--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx, query, lang, limit, as_json) -> None:
+    """Keyword search, Arabic/Persian-aware (letter variants, diacritics, clitics folded)."""
+    store = _store(ctx)
+    text = " ".join(query)
+    hits = store.search(text, limit=limit, lang=lang)
+    if as_json:
+        for h in hits:
+            click.echo(json.dumps({"id": h.article.id, "score": round(h.score, 4), "lang": h.article.lang,
+                                   "title": h.article.title, "snippet": h.snippet}, ensure_ascii=False))
+        return
+    if not hits:
+        err_console.print("no matches")
+        return
+    for h in hits:
+        snip = escape(h.snippet).replace("[[", "[bold yellow]").replace("]]", "[/]")
+        console.print(f"[bold]{h.article.id}[/] {h.article.lang} {escape(h.article.title)}")
+        console.print(f"    {snip}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-")
+@click.option("--lang")
+@click.option("--outlet")
+@click.option("--since")
+@click.option("--until")
+@click.pass_context
+def export(ctx, fmt, output, lang, outlet, since, until) -> None:
+    """Export articles (one JSON object per line; see the README for the contract)."""
+    store = _store(ctx)
+    q = ArticleQuery(lang=lang, outlet=outlet, since=since, until=until, limit=None)
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    n = 0
+    try:
+        for art in store.iter_articles(q):
+            out.write(json.dumps(art.to_export(), ensure_ascii=False) + "\n")
+            n += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    err_console.print(f"[dim]exported {n} articles[/]")
+
+
+@cli.command()
+@click.option("--run", "run_id", type=int, help="Only this run (default: all).")
+@click.pass_context
+def rejections(ctx, run_id) -> None:
+    """Inputs that were rejected, with reasons."""
+    store = _store(ctx)
+    for r in store.rejections(run_id):
+        console.print(f"{escape(r.source)}\t{r.reason}\t{escape(r.detail)}")
+
+
+@cli.command()
+@click.pass_context
+def runs(ctx) -> None:
+    """Recent runs and their counts."""
+    store = _store(ctx)
+    for r in store.runs():
+        console.print(f"#{r['id']} {r['started_at']} {escape(r['command'])}\n    {r['counts']}")
+
+
+@cli.command()
+def stages() -> None:
+    """The registered pipeline stages and their default config."""
+    from ..pipeline import DEFAULT_INGEST, REGISTRY, _ensure_loaded
+
+    _ensure_loaded()
+    for name, spec in REGISTRY.items():
+        mark = "*" if name in DEFAULT_INGEST else " "
+        console.print(f"{mark} [bold]{name}[/] {spec.defaults or ''} — {escape(spec.doc)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="rasd", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(EXIT_INTERRUPTED)
+    except RasdError as exc:
+        err_console.print(f"[red]error[/]: {escape(str(exc))}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]")
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,114 @@
+"""Schema migrations, registered in code and recorded in the database.
+
+A migration is appended, never edited: a database records which versions it has
+and :func:`migrate` applies the missing ones in order, each in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+SQLITE_MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "articles, versions, full-text index, runs, rejections, feed state",
+        """
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL DEFAULT 1,
+            content_hash TEXT NOT NULL,
+            source TEXT NOT NULL,
+            url TEXT,
+            fetched_at TEXT,
+            ingested_at TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'und',
+            title TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            outlet TEXT NOT NULL DEFAULT '',
+            date_doubtful INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_lang ON articles(lang);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        CREATE INDEX articles_url ON articles(url);
+
+        CREATE TABLE article_versions (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            replaced_at TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+
+        -- stemmed, normalised tokens (rasd.text.normalize.search_tokens); rowid = articles.rowid
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, body, tokenize = 'unicode61 remove_diacritics 0'
+        );
+
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            counts TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE rejections (
+            run_id INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX rejections_run ON rejections(run_id);
+
+        CREATE TABLE feed_state (
+            url TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def applied_versions(conn: sqlite3.Connection) -> set[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    return {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration] = SQLITE_MIGRATIONS) -> list[int]:
+    """Apply the migrations this database lacks; return the versions applied."""
+    done = applied_versions(conn)
+    applied = []
+    for m in sorted(migrations, key=lambda m: m.version):
+        if m.version in done:
+            continue
+        # executescript commits first; wrap in an explicit transaction so a failure leaves nothing half-done
+        conn.executescript(
+            "BEGIN;\n" + m.sql + "\nINSERT INTO schema_migrations(version, name, applied_at) "
+            f"VALUES ({m.version}, '{m.name.replace(chr(39), chr(39) * 2)}', '{now()}');\nCOMMIT;"
+        )
+        applied.append(m.version)
+    return applied

