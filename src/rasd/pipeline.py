@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any, ClassVar
 
 from .errors import ConfigError, RasdError
@@ -32,6 +33,8 @@ class Stage:
 
     def __init__(self, **config: Any):
         self.config = config
+        self.seconds = 0.0  # time spent in ``process``, for per-stage benchmark figures
+        self.count = 0
 
     def process(self, item: Any) -> Item:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -41,10 +44,14 @@ class Stage:
             if not isinstance(item, self.accepts):
                 yield item
                 continue
+            t0 = perf_counter()
             try:
-                yield self.process(item)
+                out: Item = self.process(item)
             except RasdError as exc:
-                yield Rejection(source=_source_of(item), reason=exc.reason, detail=str(exc))
+                out = Rejection(source=_source_of(item), reason=exc.reason, detail=str(exc))
+            self.seconds += perf_counter() - t0
+            self.count += 1
+            yield out
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.config!r})"
@@ -116,6 +123,10 @@ class Pipeline:
         if len(out) != 1:
             raise RasdError(f"pipeline produced {len(out)} items for one input")
         return out[0]
+
+    def timings(self) -> dict[str, float]:
+        """Seconds spent in each stage so far."""
+        return {s.name: s.seconds for s in self.stages}
 
     @property
     def names(self) -> list[str]:

@@ -8,7 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rasd.errors import ArticleNotFound, StoreError
-from rasd.records import Article, PublishedDate, Rejection, RemovedLine, Repair, Sentence, article_from_dict, to_dict
+from rasd.records import (
+    Article,
+    PublishedDate,
+    Rejection,
+    RemovedLine,
+    Repair,
+    Sentence,
+    article_from_dict,
+    to_dict,
+)
 from rasd.store.base import ArticleQuery, PutOutcome, open_store
 from rasd.store.migrations import SQLITE_MIGRATIONS
 from rasd.store.sqlite import SQLiteStore

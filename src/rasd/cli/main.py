@@ -12,7 +12,6 @@ import sys
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from .. import __version__
 from ..errors import RasdError
@@ -104,17 +103,20 @@ def list_articles(ctx, lang, outlet, since, until, limit, offset, as_json) -> No
             click.echo(json.dumps({"id": a.id, "lang": a.lang, "published": a.published.value if a.published
                                    else None, "outlet": a.outlet, "title": a.title}, ensure_ascii=False))
         return
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for col in ("id", "lang", "date", "outlet", "title"):
-        table.add_column(col, no_wrap=col != "title", overflow="fold")
+    width = console.width if sys.stdout.isatty() else 0  # never cut lines that go to a pipe or file
     for a in arts:
         date = a.published.value[:16] if a.published else "—"
         if a.published and a.published.doubtful:
             date += "?"
-        table.add_row(a.id, a.lang, date, escape(a.outlet or "—"), escape(a.title or a.text[:60]))
-    console.print(table)
+        title = " ".join((a.title or a.text[:80]).split())
+        line = f"{a.id}  {a.lang:<3} {date:<17} {_clip(a.outlet or '—', 24):<24} {title}"
+        click.echo(_clip(line, width) if width else line)
     total = store.count_articles(ArticleQuery(lang=lang, outlet=outlet, since=since, until=until))
     err_console.print(f"[dim]{len(arts)} of {total} articles[/]")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()
@@ -217,9 +219,58 @@ def stages() -> None:
         console.print(f"{mark} [bold]{name}[/] {spec.defaults or ''} — {escape(spec.doc)}")
 
 
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--read-only", is_flag=True, help="Refuse every write (POST/PUT/DELETE) with 403.")
+@click.option("--token-file", type=click.Path(dir_okay=False), default=None,
+              help="Also accept the tokens in this file (one a line); created with a new token if missing.")
+@click.option("--allow-private-urls", is_flag=True, envvar="RASD_ALLOW_PRIVATE_URLS",
+              help="Let API ingest fetch loopback/private addresses (off: SSRF guard).")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.pass_context
+def serve(ctx, host, port, read_only, token_file, allow_private_urls, log_level) -> None:
+    """Serve the HTTP API (/api, docs at /docs) and the web UI on this store."""
+    from pathlib import Path
+
+    import uvicorn
+
+    from ..api import ApiSettings, create_app
+
+    settings = ApiSettings.from_env(ctx.obj["db"], read_only=read_only, allow_private_urls=allow_private_urls,
+                                    token_file=Path(token_file) if token_file else None)
+    app = create_app(settings)
+    err_console.print(f"[dim]store {escape(ctx.obj['db'])}{' (read-only)' if read_only else ''}[/]")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+@cli.group()
+def token() -> None:
+    """API tokens for state-changing requests."""
+
+
+@token.command("create")
+@click.option("--name", default="", help="A label to remember what the token is for.")
+@click.pass_context
+def token_create(ctx, name) -> None:
+    """Print a new admin token (only its hash is stored; it cannot be shown again)."""
+    from ..api.auth import create_token
+
+    click.echo(create_token(_store(ctx), name=name))
+
+
+from .provenance_cmds import provenance as _provenance_cmd  # noqa: E402
+
+cli.add_command(_provenance_cmd)
+
+from . import link_cmds  # noqa: E402,F401  (registers compare, related, score)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="rasd", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="rasd", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -236,6 +287,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    # with standalone_mode=False click returns ctx.exit()'s code instead of raising
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

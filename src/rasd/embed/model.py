@@ -22,7 +22,10 @@ class Layer(nn.Module):
     def __init__(self, hidden: int, heads: int, ffn: int, eps: float):
         super().__init__()
         self.heads, self.hd = heads, hidden // heads
-        self.qkv = nn.Linear(hidden, 3 * hidden)  # Q, K and V fused: one matmul instead of three
+        self.scale = 1.0 / math.sqrt(self.hd)
+        self.q = nn.Linear(hidden, hidden)
+        self.k = nn.Linear(hidden, hidden)
+        self.v = nn.Linear(hidden, hidden)
         self.ao = nn.Linear(hidden, hidden)
         self.aln = nn.LayerNorm(hidden, eps=eps)
         self.fi = nn.Linear(hidden, ffn)
@@ -30,10 +33,14 @@ class Layer(nn.Module):
         self.oln = nn.LayerNorm(hidden, eps=eps)
 
     def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        # Spelled out in the classic BERT pattern so onnxruntime's optimiser fuses it into one Attention op.
         b, t, h = x.shape
-        q, k, v = self.qkv(x).view(b, t, 3, self.heads, self.hd).permute(2, 0, 3, 1, 4)
-        ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
-        x = self.aln(x + self.ao(ctx.transpose(1, 2).reshape(b, t, h)))
+        q = self.q(x).view(b, t, self.heads, self.hd).permute(0, 2, 1, 3)
+        k = self.k(x).view(b, t, self.heads, self.hd).permute(0, 2, 3, 1)
+        v = self.v(x).view(b, t, self.heads, self.hd).permute(0, 2, 1, 3)
+        probs = torch.softmax(torch.matmul(q, k) * self.scale + bias, dim=-1)
+        ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(b, t, h)
+        x = self.aln(x + self.ao(ctx))
         return self.oln(x + self.fo(F.gelu(self.fi(x))))
 
 
@@ -51,7 +58,7 @@ class BertEncoder(nn.Module):
         """``word`` holds the already looked-up token vectors ``[b, t, h]`` (the table lives outside)."""
         t = word.shape[1]
         x = self.eln(word + self.pos[:t] + self.type0)
-        bias = torch.zeros(mask.shape, dtype=x.dtype).masked_fill_(mask == 0, -math.inf)[:, None, None, :]
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * -10000.0
         for layer in self.layers:
             x = layer(x, bias)
         m = mask.to(x.dtype).unsqueeze(-1)
@@ -74,11 +81,9 @@ def encoder_state(f: E5File) -> dict[str, torch.Tensor]:
     }
     for i in range(f.layers):
         p, q = f"l{i}.", f"layers.{i}."
-        sd[q + "qkv.weight"] = torch.cat([_f32(t[p + n + ".w"]) for n in ("q", "k", "v")])
-        sd[q + "qkv.bias"] = torch.cat([_f32(t[p + n + ".b"]) for n in ("q", "k", "v")])
-        for ours, theirs in (("ao", "ao"), ("fi", "fi"), ("fo", "fo")):
-            sd[q + ours + ".weight"] = _f32(t[p + theirs + ".w"])
-            sd[q + ours + ".bias"] = _f32(t[p + theirs + ".b"])
+        for lin in ("q", "k", "v", "ao", "fi", "fo"):
+            sd[q + lin + ".weight"] = _f32(t[p + lin + ".w"])
+            sd[q + lin + ".bias"] = _f32(t[p + lin + ".b"])
         for ln in ("aln", "oln"):
             sd[q + ln + ".weight"] = _f32(t[p + ln + ".w"])
             sd[q + ln + ".bias"] = _f32(t[p + ln + ".b"])

@@ -44,12 +44,20 @@ def sentences(text: str, tokens: list[Token] | None = None, max_len: int = 120) 
             cur = []
         cur.append(t)
         prev_end = t.end
-        if t.text in SENT_END:
+        if t.text in SENT_END and not (t.text == "." and len(cur) > 1 and _abbrev(cur[-2].text)):
             out.append(cur)
             cur = []
     if cur:
         out.append(cur)
     return out
+
+
+_ABBREV = frozenset({"Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Capt", "Sgt", "St", "Prof", "Sen", "Rep"})
+
+
+def _abbrev(tok: str) -> bool:
+    """A title abbreviation or an initial: its full stop does not end the sentence."""
+    return tok in _ABBREV or (len(tok) == 1 and tok.isupper())
 
 
 @lru_cache(maxsize=200_000)
@@ -91,7 +99,7 @@ def prefix_variants(n: str) -> tuple[tuple[str, int], ...]:
         add(n[1:], 1)
     for s, k in list(stems):
         if s.startswith("لل") and len(s) > 3:
-            add("ا" + s[1:], k + 1)  # لل = ل + ال with the alef dropped
+            add("ا" + s[1:], k)  # لل = ل + ال with the alef dropped: keep the whole word
         if s[0] in _PREP and len(s) > 3:
             add(s[1:], k + 1)
     return tuple(out)

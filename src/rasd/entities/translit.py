@@ -22,8 +22,7 @@ _MAP = {
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 # Words that are titles or honorifics rather than part of a name (normalised forms).
 _TITLES = frozenset(
-    "الشيخ شيخ السيد سيد الرئيس رئيس الدكتور دكتر دكتور الامير امير اللواء العقيد المشير الجنرال ژنرال "
-    "سرلشكر سردار حجت الاسلام ايت الله اقاي اقا خانم mr mrs ms dr gen sheikh president".split()
+    ["الشيخ", "شيخ", "السيد", "سيد", "الرئيس", "رئيس", "الدكتور", "دكتر", "دكتور", "الامير", "امير", "اللواء", "العقيد", "المشير", "الجنرال", "ژنرال", "سرلشكر", "سردار", "اقاي", "اقا", "خانم", "mr", "mrs", "ms", "dr", "gen", "sheikh", "president"]
 )
 
 
@@ -50,6 +49,8 @@ def name_key(name: str) -> str:
     words = [w for w in normalize(name).replace("-", " ").split() if w not in _TITLES]
     keyed = []
     for w in words:
+        if len(w) > 4 and (w.startswith("لل") or (w[0] in "وفبك" and w[1:3] == "ال")):
+            w = w[1:]  # a proclitic before the article: وال / بال / لل
         if len(w) > 3 and w.startswith("ال"):
             w = w[2:]
         keyed.append(transliterate(w))

@@ -83,6 +83,92 @@ SQLITE_MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        2,
+        "watchlists, alerts and API tokens",
+        """
+        CREATE TABLE watchlists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            keywords TEXT NOT NULL DEFAULT '[]',
+            languages TEXT NOT NULL DEFAULT '[]',
+            outlets TEXT NOT NULL DEFAULT '[]',
+            entities TEXT NOT NULL DEFAULT '[]',
+            webhook_url TEXT,
+            email TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        -- one alert per (watchlist, article); delivery state and an attempt log kept in the row
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL,
+            matched TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            delivered_at TEXT,
+            channels_done TEXT NOT NULL DEFAULT '[]',
+            last_error TEXT NOT NULL DEFAULT '',
+            log TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (watchlist_id, article_id)
+        );
+        CREATE INDEX alerts_status ON alerts(status, next_attempt_at);
+
+        -- bearer tokens for state-changing API calls; only the SHA-256 of a token is stored
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT 'admin',
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        );
+        """,
+    ),
+    Migration(
+        10,
+        "link: sentence/document embeddings, MinHash signatures, links between reports",
+        """
+        -- float32 little-endian blobs; one row per (article, content hash, encoder)
+        CREATE TABLE embeddings (
+            article_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            encoder TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            n_sentences INTEGER NOT NULL,
+            doc BLOB NOT NULL,
+            sentences BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, content_hash, encoder)
+        );
+        CREATE INDEX embeddings_encoder ON embeddings(encoder);
+
+        -- uint64 MinHash signature of normalised word shingles (near-duplicate search)
+        CREATE TABLE minhashes (
+            article_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'und',
+            signature BLOB NOT NULL,
+            PRIMARY KEY (article_id, content_hash)
+        );
+
+        -- a relation found between two reports; a < b, direction names the likely original
+        CREATE TABLE links (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            relation TEXT NOT NULL,
+            score REAL NOT NULL,
+            original TEXT,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        CREATE INDEX links_b ON links(b);
+        """,
+    ),
 ]
 
 

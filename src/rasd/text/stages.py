@@ -136,7 +136,9 @@ class Finalize(Stage):
     def process(self, art: Article) -> Article:
         if not art.norm_text:
             art.norm_text = normalize.normalize(art.text)
-        art.content_hash = hashlib.sha256(art.norm_text.encode("utf-8")).hexdigest()
+        # the headline is part of the content: two reports with one body and two titles are two versions
+        hashed = normalize.normalize(art.title) + "\n" + art.norm_text
+        art.content_hash = hashlib.sha256(hashed.encode("utf-8")).hexdigest()
         key = art.url or (art.source if art.source not in ("-", "<stdin>") else art.content_hash)
         art.id = article_id(key)
         return art

@@ -1,0 +1,93 @@
+"""Attribution extraction on the gold dev set (benchmarks/data/attribution_dev.jsonl).
+
+Each gold sentence lists its attributions (cue, speaker span, kind; speaker ""
+for a pronoun or dropped subject). Sentences are run one by one, without article
+context, so implicit speakers stay unresolved on both sides and are left out of
+the speaker scores. Prints precision/recall/F1 for cues, speaker spans (exact and
+overlapping) and speaker kinds (on overlapping speakers).
+
+    python benchmarks/attribution.py [--errors]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rasd.provenance import extract_sentence
+from rasd.text.normalize import normalize
+
+GOLD = Path(__file__).parent / "data" / "attribution_dev.jsonl"
+
+
+def _n(s: str) -> str:
+    s = normalize(s).replace('"', " ").replace("'", " ")
+    return " ".join(w[1:] if w[:1] in "وف" and len(w) > 3 and n == 0 else w for n, w in enumerate(s.split()))
+
+
+def _tokens(s: str) -> set[str]:
+    return set(_n(s).split())
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _match(gold: list, pred: list, same) -> int:
+    used: set[int] = set()
+    tp = 0
+    for g in gold:
+        for j, p in enumerate(pred):
+            if j not in used and same(g, p):
+                used.add(j)
+                tp += 1
+                break
+    return tp
+
+
+def main(argv: list[str]) -> int:
+    show = "--errors" in argv
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tot: dict[str, list[int]] = {k: [0, 0, 0] for k in ("cue", "speaker_exact", "speaker_overlap", "kind")}
+    for r in rows:
+        pred = [{"cue": a.cue, "speaker": "" if a.implicit else a.speaker,
+                 "kind": "unknown" if a.implicit else a.kind} for a in extract_sentence(r["text"], r["lang"])]
+        gold = r["attributions"]
+
+        def cue_same(g, p):
+            a, b = _n(g["cue"]), _n(p["cue"])
+            return bool(a and b) and (a in b or b in a or a.split()[0] == b.split()[0])
+
+        gs = [g for g in gold if g["speaker"]]
+        ps = [p for p in pred if p["speaker"]]
+        res = {
+            "cue": (_match(gold, pred, cue_same), len(pred), len(gold)),
+            "speaker_exact": (_match(gs, ps, lambda g, p: _n(g["speaker"]) == _n(p["speaker"])), len(ps), len(gs)),
+            "speaker_overlap": (_match(gs, ps, lambda g, p: bool(_tokens(g["speaker"]) & _tokens(p["speaker"]))),
+                                len(ps), len(gs)),
+            "kind": (_match(gs, ps, lambda g, p: bool(_tokens(g["speaker"]) & _tokens(p["speaker"]))
+                            and g["kind"] == p["kind"]), len(ps), len(gs)),
+        }
+        for k, (tp, npred, ngold) in res.items():
+            tot[k][0] += tp
+            tot[k][1] += npred
+            tot[k][2] += ngold
+        if show and (res["speaker_exact"][0] < max(len(gs), len(ps)) or res["cue"][0] < max(len(gold), len(pred))):
+            print(r["id"], r["text"][:150])
+            print("   gold:", [(g["cue"], g["speaker"], g["kind"]) for g in gold])
+            print("   pred:", [(p["cue"], p["speaker"], p["kind"]) for p in pred])
+    neg = sum(1 for r in rows if not r["attributions"])
+    print(f"{len(rows)} sentences ({neg} without attributions), "
+          f"{sum(len(r['attributions']) for r in rows)} gold attributions")
+    print(f"{'field':<16} {'P':>6} {'R':>6} {'F1':>6}   tp/pred/gold")
+    for k, (tp, npred, ngold) in tot.items():
+        p, r, f = _prf(tp, npred, ngold)
+        print(f"{k:<16} {p:6.3f} {r:6.3f} {f:6.3f}   {tp}/{npred}/{ngold}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,5 @@
+"""`python -m rasd` runs the CLI."""
+
+from rasd.cli.main import main
+
+main()

@@ -1,0 +1,499 @@
+"""Mojibake repair: the Arabic legacy-encoding round trips ftfy does not know, then ftfy.
+
+ftfy repairs UTF-8 read as a Western code page, but scraped Arabic text also
+arrives with bytes written in Mac Arabic, Windows-1256 or ISO-8859-6 and read
+as Windows-1252 (``Œ`` for ``«``), or UTF-8 read as Windows-1256
+(``ط§ظ„`` for ``ال``). We find runs that look like misread bytes, re-encode
+them with the codec they were read as, decode with the codec they were written
+in, and keep a candidate only when the surrounding words get clearly more
+plausible. Clean Arabic, Persian and Latin text passes through untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+import ftfy
+
+from ..records import Repair
+
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
+    uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False, normalization=None, explain=True,
+)
+WIN_LATIN = "cp1252+latin-1"  # read as cp1252 or Latin-1: every char of either maps back to its byte
+_SHOW = {WIN_LATIN: "cp1252", "sloppy-windows-1252": "cp1252"}
+_WIN_LATIN_TABLE = {ord(c): chr(b) for b in range(0x80, 0xA0) if (c := bytes([b]).decode("cp1252", "ignore"))}
+
+# (read as, written in): how the bytes were wrongly decoded, and their real encoding.
+PAIRS: tuple[tuple[str, str], ...] = (
+    (WIN_LATIN, "utf-8"),
+    ("cp1256", "utf-8"),
+    (WIN_LATIN, "mac_arabic"),
+    (WIN_LATIN, "cp1256"),
+    (WIN_LATIN, "iso-8859-6"),
+    ("cp1256", "mac_arabic"),
+)
+
+# Punctuation and spacing that is legitimate in Arabic, Persian and Western text.
+LEGIT = frozenset("«»“”‘’…–—•·\u00a0،؛؟٪٫٬\u200c\u200d\u200e\u200f\u2009\u202f\u2010\u2011")
+_AR_PUNCT = frozenset("«»،؛؟٪")
+_PERSIAN_ONLY = frozenset("کی")  # keheh, Farsi yeh
+_ARABIC_ONLY = frozenset("كي")  # kaf, Arabic yeh
+_TANWEEN = frozenset("\u064b\u064c\u064d")
+_FUNCTION_WORDS = frozenset(re.findall(r"\S+", (
+    "في من على إلى عن أن إن ما لا لم لن مع هذا هذه ذلك التي الذي الذين كان كانت قد و أو ثم بين بعد قبل عند كل "
+    "حتى منذ حول لدى غير بل إذا كما وقد وفي ومن در از به با که این آن را است برای تا هم شد بود یک می"
+)))
+_AL_PREFIXES = ("ال", "وال", "بال", "لل", "فال", "كال")
+
+# character classes
+SPACE, ASCII_LETTER, ASCII_OTHER, AR_LETTER, AR_MARK, AR_OTHER, LAT_LETTER, OTHER_LETTER, MARK, DIGIT, \
+    PUNCT, SYM, BAD = range(13)
+
+
+def is_arabic(ch: str) -> bool:
+    """Arabic-script code point (Arabic, Supplement, Extended-A, presentation forms)."""
+    o = ord(ch)
+    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF \
+        or 0xFE70 <= o <= 0xFEFF
+
+
+@lru_cache(maxsize=8192)
+def char_class(ch: str) -> int:
+    """Coarse class used by the plausibility scorer (cached: texts reuse few code points)."""
+    if ch.isascii():
+        if ch.isalpha():
+            return ASCII_LETTER
+        if ch.isspace():
+            return SPACE
+        if ch > "\x1f" and ch != "\x7f":
+            return DIGIT if ch.isdigit() else ASCII_OTHER
+        return BAD
+    if ch in LEGIT:
+        return SPACE if ch.isspace() else PUNCT
+    cat = unicodedata.category(ch)
+    if ch == "\ufffd" or cat in ("Cc", "Cn", "Co", "Cs"):
+        return BAD
+    if is_arabic(ch):
+        if cat[0] == "L":
+            return AR_LETTER
+        return AR_MARK if cat[0] == "M" else AR_OTHER
+    if cat[0] == "L":
+        name = unicodedata.name(ch, "")
+        return LAT_LETTER if name.startswith("LATIN") else OTHER_LETTER
+    if cat[0] == "M":
+        return MARK
+    if cat == "Nd":
+        return DIGIT
+    if cat[0] == "Z":
+        return SPACE
+    return SYM
+
+
+def script_flavor(text: str) -> str | None:
+    """'ar' or 'fa' when the text clearly prefers Arabic or Persian kaf/yeh spellings."""
+    ar = sum(text.count(c) for c in _ARABIC_ONLY)
+    fa = sum(text.count(c) for c in _PERSIAN_ONLY)
+    if ar > 2 * fa + 2:
+        return "ar"
+    if fa > 2 * ar + 2:
+        return "fa"
+    return None
+
+
+def token_score(tok: str, flavor: str | None = None) -> float:
+    """How much a whitespace-delimited token looks like a real word (higher is better).
+
+    Penalises what misdecoding produces: controls, symbols glued to letters,
+    mixed scripts inside a word, Latin words made mostly of accented capitals,
+    harakat with no letter to sit on.
+    """
+    n = Counter()
+    pen = 0.0
+    prev = SPACE
+    prev_ch = ""
+    for ch in tok:
+        c = char_class(ch)
+        n[c] += 1
+        if (
+            (c == AR_MARK and prev not in (AR_LETTER, AR_MARK))  # haraka with no letter to sit on
+            or (c == AR_LETTER and prev_ch in _TANWEEN)  # tanween inside a word
+            or (c == LAT_LETTER and ch.isupper() and prev_ch.islower())  # 'cafÃ©'
+        ):
+            pen += 1.0
+        elif c == SYM and prev == SYM:
+            pen += 0.5
+        prev, prev_ch = c, ch
+    ar, lat = n[AR_LETTER], n[ASCII_LETTER] + n[LAT_LETTER]
+    letters = ar + lat + n[OTHER_LETTER]
+    pen += 2.0 * n[BAD]
+    pen += (1.5 if letters else 0.75) * n[SYM]
+    if (ar > 0) + (lat > 0) + (n[OTHER_LETTER] > 0) > 1:
+        return -2.0 - pen
+    if ar:
+        score = 1.0
+        core = tok.strip(".,:;!?()[]\"'«»“”،؛؟…-–—")
+        if core in _FUNCTION_WORDS or (core.startswith(_AL_PREFIXES) and len(core) > 3):
+            score += 0.5
+        if flavor == "ar":
+            pen += 0.5 * sum(tok.count(c) for c in _PERSIAN_ONLY)
+        elif flavor == "fa":
+            pen += 0.25 * sum(tok.count(c) for c in _ARABIC_ONLY)
+        return score - pen
+    if lat:
+        hi = n[LAT_LETTER]
+        if hi >= 2 and hi >= n[ASCII_LETTER]:
+            pen += 1.0
+        return 1.0 - pen
+    return (0.5 if letters else 0.0) - pen
+
+
+def plausibility(text: str, flavor: str | None = None) -> float:
+    """Mean :func:`token_score` over tokens with non-ASCII characters (1.0 when there are none).
+
+    No-break spaces as the usual word separator (Mac Arabic spaces read as
+    ISO-8859-6) cost half a point.
+    """
+    scores = [token_score(t, flavor) for t in text.split() if not t.isascii()]
+    mean = sum(scores) / len(scores) if scores else 1.0
+    return mean - (0.5 if text.count("\u00a0") > text.count(" ") else 0.0)
+
+
+# ---------------------------------------------------------------- ftfy
+
+
+def _ftfy_step(text: str) -> tuple[str, list[Repair]]:
+    found: Counter[str] = Counter()
+    out = []
+    for line in text.split("\n"):
+        if _NEEDS_FTFY.search(line):
+            fixed = ftfy.fix_and_explain(line, config=_FTFY)
+            if fixed.text != line and _ftfy_ok(line, fixed.text):
+                found[_explain(fixed.explanation or [])] += 1
+                line = fixed.text
+        out.append(line)
+    if not found:
+        return text, []
+    return "\n".join(out), [Repair(kind="mojibake", detail=d, count=c) for d, c in found.items()]
+
+
+def _ftfy_ok(old: str, new: str) -> bool:
+    """Keep an ftfy fix only if it helps and leaves no broken-looking word behind."""
+    if plausibility(new) < plausibility(old):
+        return False
+    before = set(old.split())
+    return all(token_score(t) >= 0.0 for t in new.split() if t not in before)
+
+
+def _explain(steps: list[tuple[str, str]]) -> str:
+    parts = []
+    read = ""
+    for action, param in steps:
+        if action == "encode":
+            read = param
+        elif action == "decode":
+            parts.append(f"{param} read as {_SHOW.get(read, read)}")
+        else:
+            parts.append(param)
+    return "ftfy: " + (", ".join(parts) or "fixed")
+
+
+# Lines worth giving ftfy: any non-ASCII character that is not Arabic script or common punctuation.
+_NEEDS_FTFY = re.compile(
+    "[^\x00-\x7f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe" + "".join(sorted(LEGIT)) + "]"
+)
+
+
+# ---------------------------------------------------------------- legacy round trips
+
+
+def _encode(text: str, codec: str) -> bytes:
+    if codec == WIN_LATIN:
+        return text.translate(_WIN_LATIN_TABLE).encode("latin-1")
+    return text.encode(codec)
+
+
+@lru_cache(maxsize=16)
+def _encodable(codec: str) -> frozenset[str]:
+    if codec == WIN_LATIN:
+        return _encodable("latin-1") | _encodable("cp1252")
+    chars = set()
+    for b in range(256):
+        with contextlib.suppress(UnicodeDecodeError):
+            chars.add(bytes([b]).decode(codec))
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=16)
+def _segment_re(codec: str) -> re.Pattern[str]:
+    chars = sorted(c for c in _encodable(codec) if c != "\n")
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+
+
+def _suspect(ch: str) -> bool:
+    """A non-ASCII character that misdecoding typically produces and real Arabic text rarely holds."""
+    return not ch.isascii() and char_class(ch) in (LAT_LETTER, SYM, BAD)
+
+
+_SUSPECT_RE = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(_encodable(WIN_LATIN) | _encodable("cp1256")) if _suspect(c)) + "]"
+)
+# UTF-8 Arabic read as cp1256: lead bytes D8-DB show as ط ظ ع غ, followed by a continuation byte.
+_CONT_1256 = "".join(sorted(bytes([b]).decode("cp1256") for b in range(0x80, 0xC0)))
+_UTF8_AS_1256 = re.compile("[طظعغ][" + re.escape(_CONT_1256) + "]")
+
+
+def _worth_trying(core: str, read: str, written: str) -> bool:
+    if read == "cp1256":
+        if written == "utf-8":
+            return _UTF8_AS_1256.search(core) is not None
+        # cp1256 shows real Arabic letters: only re-read the non-letter runs between them
+        if any(char_class(c) == AR_LETTER for c in core):
+            return False
+    return any(_suspect(c) for c in core)
+
+
+def _valid_result(core: str, result: str, written: str, glued: bool) -> bool:
+    """Result must be Arabic text: Arabic letters or punctuation, nothing that signals garbage."""
+    if result == core or not any(c in _AR_PUNCT or char_class(c) == AR_LETTER for c in result):
+        return False
+    classes = [char_class(c) for c in result if not c.isascii()]
+    if BAD in classes or SYM in classes:
+        return False
+    if written != "utf-8":
+        if any(c in (LAT_LETTER, OTHER_LETTER, MARK) for c in classes):
+            return False
+        if any(char_class(c) == AR_MARK and char_class(p) not in (AR_LETTER, AR_MARK)
+               for p, c in zip(" " + result, result, strict=False)):
+            return False  # harakat only on Arabic letters
+        # a misread letter comes back as a letter or Arabic punctuation, never as ASCII ('û' -> '{')
+        if len(core) == len(result) and any(
+                r.isascii() and char_class(c) == LAT_LETTER for c, r in zip(core, result, strict=True)):
+            return False
+        # one or two misread bytes standing alone may only become punctuation ('3×4' stays)
+        if len(core) < 3 and not glued and not all(c in _AR_PUNCT or c == "…" for c in result):
+            return False
+    return True
+
+
+def _roundtrip(core: str, read: str, written: str) -> str | None:
+    try:
+        return _encode(core, read).decode(written)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def _trim(line: str, a: int, b: int) -> tuple[int, int]:
+    """Shrink [a, b) to start and end on non-ASCII characters."""
+    while a < b and line[a].isascii():
+        a += 1
+    while b > a and line[b - 1].isascii():
+        b -= 1
+    return a, b
+
+
+_MIN_GAIN = 0.75
+
+
+def _candidates(line: str, read: str, written: str, flavor: str | None):
+    """Valid repairs (start, end, result, gain) for one pair, coarse to fine: segments, words,
+    non-Arabic runs, single characters. A multi-word segment that comes back clean ends the search
+    for that segment (a whole misread paragraph); otherwise every level is offered and overlap
+    resolution chooses.
+    """
+    seen: set[tuple[int, int]] = set()
+
+    def offer(a: int, b: int):
+        a, b = _trim(line, a, b)
+        if a >= b or (a, b) in seen or not _worth_trying(line[a:b], read, written):
+            return None
+        seen.add((a, b))
+        res = _roundtrip(line[a:b], read, written)
+        if res is None:
+            return None
+        glued = (a > 0 and char_class(line[a - 1]) == AR_LETTER) or (
+            b < len(line) and char_class(line[b]) == AR_LETTER)
+        if not _valid_result(line[a:b], res, written, glued):
+            return None
+        g = _gain(line, a, b, res, flavor)
+        return (a, b, res, g) if g >= 0.0 else None
+
+    trigger = _UTF8_AS_1256 if (read, written) == ("cp1256", "utf-8") else _SUSPECT_RE
+    for m in _segment_re(read).finditer(line):
+        a, b = m.span()
+        seg = line[a:b]
+        if not trigger.search(seg):
+            continue
+        whole = offer(a, b)
+        if whole:
+            yield whole
+            if whole[3] >= _MIN_GAIN and " " in whole[2] and any(char_class(c) == AR_LETTER for c in whole[2]):
+                continue
+        subs = [w.span() for w in re.finditer(r"\S+", seg) if trigger.search(w.group())]
+        if written != "utf-8":
+            subs += [r.span() for r in re.finditer(r"[^\s\u0600-\u06ff]+", seg)]
+            subs += [r.span() for r in _SUSPECT_RE.finditer(seg)]
+        for x, y in subs:
+            found = offer(a + x, a + y)
+            if found:
+                yield found
+
+
+def _gain(line: str, a: int, b: int, result: str, flavor: str | None) -> float:
+    """Score change of the words around [a, b); -1 unless the repaired words look clean.
+
+    Other suspect characters in the same words are ignored for the cleanliness
+    test: they are judged as candidates of their own (``Œword˜`` has two runs).
+    """
+    lo = a
+    while lo > 0 and not line[lo - 1].isspace():
+        lo -= 1
+    hi = b
+    while hi < len(line) and not line[hi].isspace():
+        hi += 1
+    left = _SUSPECT_RE.sub("", line[lo:a])
+    right = _SUSPECT_RE.sub("", line[b:hi])
+    new = [(token_score(t, flavor), t) for t in (left + result + right).split()]
+    # ...clean, or at least no worse than the words with the run simply cut out ('aİ˜')
+    cut = left + re.sub(r"\S+", "", line[a:b]) + right
+    floor = min((token_score(t, flavor) for t in cut.split()), default=1.0)
+    if any(s < min(floor, 0.5 if any(c.isalpha() for c in t) else 0.0) for s, t in new):
+        return -1.0
+    old = 0.0
+    for t in (left + line[a:b] + right).split():
+        # one or two accented Latin glyphs with no plain letter ('Œ', 'Œ0') make no word
+        letters = [c for c in t if c.isalpha()]
+        lone = 0 < len(letters) <= 2 and all(char_class(c) == LAT_LETTER for c in letters)
+        old += 0.0 if lone else token_score(t, flavor)
+    return sum(s for s, _ in new) - old
+
+
+def _whole_line(line: str, flavor: str | None):
+    """(start, end, pair, result, gain) when one pair re-reads all of a multi-word line cleanly."""
+    a, b = _trim(line, 0, len(line))
+    core = line[a:b]
+    if not any(c.isspace() for c in core):
+        return None
+    best = None
+    for pair in PAIRS:
+        if not _worth_trying(core, *pair):
+            continue
+        res = _roundtrip(core, *pair)
+        if res is not None and _valid_result(core, res, pair[1], False):
+            g = _gain(line, a, b, res, flavor)
+            if g >= _MIN_GAIN and (best is None or g > best[4]):
+                best = (a, b, pair, res, g)
+    return best
+
+
+def _legacy_step(text: str) -> tuple[str, list[Repair]]:
+    lines = text.split("\n")
+    flavor = script_flavor(text)
+    cands = []  # (line, start, end, pair, result, gain)
+    for li, line in enumerate(lines):
+        if not _SUSPECT_RE.search(line) and not _UTF8_AS_1256.search(line):
+            continue
+        whole = _whole_line(line, flavor)
+        if whole:  # the whole line reads cleanly one way: no need for the finer search
+            cands.append((li, *whole))
+            continue
+        for pair in PAIRS:
+            cands += [(li, a, b, pair, res, g) for a, b, res, g in _candidates(line, *pair, flavor)]
+    # weak candidates ride on strong ones: a mapping proven elsewhere in the document ('ŒA', lone 'Œ')
+    proven = {(c[3], lines[c[0]][c[1]:c[2]], c[4]) for c in cands if c[5] >= _MIN_GAIN}
+    cands = [c for c in cands if c[5] >= _MIN_GAIN or (c[3], lines[c[0]][c[1]:c[2]], c[4]) in proven]
+    if not cands:
+        return text, []
+    # a document is usually misread one consistent way: let pairs vote with their total gain
+    weight: Counter[tuple[str, str]] = Counter()
+    for c in cands:
+        weight[c[3]] += c[5]
+    # within the winning reading: biggest improvement first, and on a tie the smallest change
+    cands.sort(key=lambda c: (-weight[c[3]], -c[5], c[2] - c[1]))
+    taken: dict[int, list[tuple[int, int, str, tuple[str, str]]]] = defaultdict(list)
+    for li, a, b, pair, res, _g in cands:
+        if all(b <= x or a >= y for x, y, _r, _p in taken[li]):
+            taken[li].append((a, b, res, pair))
+    per_char: dict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)
+    runs: Counter[tuple[str, str]] = Counter()
+    for li, spans in taken.items():
+        line = lines[li]
+        for a, b, res, pair in sorted(spans, reverse=True):
+            if len(res) == b - a:
+                per_char[pair].update(zip(line[a:b], res, strict=True))
+            runs[pair] += 1
+            line = line[:a] + res + line[b:]
+        lines[li] = line
+    return "\n".join(lines), _describe(per_char, runs)
+
+
+def _describe(per_char, runs) -> list[Repair]:
+    out = []
+    for (read, written), n in runs.items():
+        head = f"{written} read as {_SHOW.get(read, read)}"
+        pairs = per_char.get((read, written))
+        if pairs and len(pairs) <= 8 and sum(pairs.values()) <= 8 * n:
+            out += [Repair(kind="mojibake", detail=f"{head}: {s!r}->{d!r}", count=c) for (s, d), c in pairs.items()]
+        else:
+            out.append(Repair(kind="mojibake", detail=f"{head}: {n} run(s) re-decoded", count=n))
+    return out
+
+
+# ---------------------------------------------------------------- controls
+
+_C0 = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # never part of mojibake: removed first
+_C1 = re.compile("[\x80-\x9f]")  # may be misread bytes: removed only after the round trips
+_BREAKS = re.compile("\r\n?|[\x0b\x0c]")
+
+
+def _breaks_and_c0(text: str) -> tuple[str, list[Repair]]:
+    repairs = []
+    text, n = _BREAKS.subn("\n", text)
+    if n:
+        repairs.append(Repair(kind="control_chars", detail="CR/VT/FF line breaks -> LF", count=n))
+    text, n = _C0.subn("", text)
+    if n:
+        repairs.append(Repair(kind="control_chars", detail="removed C0/C1 control characters", count=n))
+    return text, repairs
+
+
+def _c1_and_replacement(text: str) -> tuple[str, list[Repair]]:
+    repairs = []
+    text, n = _C1.subn("", text)
+    if n:
+        repairs.append(Repair(kind="control_chars", detail="removed C0/C1 control characters", count=n))
+    n = text.count("\ufffd")
+    if n:
+        repairs.append(Repair(kind="replacement_char", detail="U+FFFD replacement characters kept", count=n))
+    return text, repairs
+
+
+def repair_text(text: str) -> tuple[str, list[Repair]]:
+    """Fix mojibake and stray controls; returns the text and one Repair per kind of change.
+
+    Runs to a fixed point so that it is idempotent; a no-op on clean text (both property-tested).
+    """
+    text, repairs = _breaks_and_c0(text)
+    if not text.isascii():
+        for _ in range(4):
+            # Arabic round trips first: ftfy may half-fix a line it takes for UTF-8 ('Ï˜' -> 'Ϙ')
+            fixed, r1 = _legacy_step(text)
+            fixed, r2 = _ftfy_step(fixed)
+            repairs += r1 + r2
+            if fixed == text:
+                break
+            text = fixed
+    text, r3 = _c1_and_replacement(text)
+    return text, _merge(repairs + r3)
+
+
+def _merge(repairs: list[Repair]) -> list[Repair]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in repairs:
+        counts[(r.kind, r.detail)] += r.count
+    return [Repair(kind=k, detail=d, count=n) for (k, d), n in counts.items()]

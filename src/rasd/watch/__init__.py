@@ -1,0 +1,1 @@
+"""Watchlists and alerts: match new articles against saved interests and deliver what matched."""

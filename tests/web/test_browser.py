@@ -1,0 +1,139 @@
+"""End to end in a real browser: `rasd serve` in a subprocess, Debian's chromium through Playwright.
+
+Skipped cleanly when Playwright or chromium is missing. Screenshots go to a temporary folder
+(or $RASD_SCREENSHOTS when set, to look at the RTL layout by eye).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import ARTICLES
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("RASD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+NEW_REPORT = ("مهرجان الكتاب يمدد أيامه بسبب الإقبال الكبير\n\n"
+              "أعلنت إدارة مهرجان الكتاب تمديد فعالياته ثلاثة أيام إضافية بعد إقبال كبير من الزوار.\n"
+              "وقالت الإدارة إن عدد الزوار تجاوز التوقعات منذ اليوم الأول للمهرجان.\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(web_db, tmp_path):
+    from rasd.api.auth import create_token
+    from rasd.store.sqlite import SQLiteStore
+
+    with SQLiteStore(web_db) as store:
+        token = create_token(store, name="browser test")
+    port = _free_port()
+    env = os.environ | {"RASD_ALERT_BACKOFF": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli.main", "--db", str(web_db), "serve", "--port", str(port),
+                             "--log-level", "warning"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base + "/api/articles", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("rasd serve did not start: " + (proc.stdout.read() or b"").decode(errors="replace"))
+        time.sleep(0.1)
+    yield base, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def page(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        except Exception as exc:  # a broken browser install is an environment problem, not a failure
+            pytest.skip(f"chromium does not start: {exc}")
+        pg = browser.new_page(viewport={"width": 1100, "height": 900})
+        yield pg
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    d = Path(os.environ.get("RASD_SCREENSHOTS") or tmp_path / "shots")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def test_read_search_watch_alert(server, page, shots):
+    base, token = server
+    ar_title, fa_title = ARTICLES[0][1], ARTICLES[1][1]
+
+    # article list, newest first
+    page.goto(base + "/")
+    titles = page.locator("ol.articles a.title").all_inner_texts()
+    assert titles[:2] == [fa_title, ar_title]
+    page.screenshot(path=str(shots / "1-list.png"), full_page=True)
+
+    # an Arabic article: RTL text block, removed lines folded
+    page.click(f"text={ar_title}")
+    page.wait_for_selector("article.report")
+    assert page.get_attribute("html", "lang") == "ar"
+    assert page.eval_on_selector("article.report .text p", "p => getComputedStyle(p).direction") == "rtl"
+    assert page.eval_on_selector("header.top", "h => getComputedStyle(h).direction") == "ltr"
+    assert not page.is_visible("details.removed li")  # folded until opened
+    page.click("details.removed summary")
+    assert page.is_visible("text=شارك هذا الخبر")
+    page.screenshot(path=str(shots / "2-article-ar.png"), full_page=True)
+
+    # Arabic search with highlighted snippets
+    page.goto(base + "/search")
+    page.fill("input[name=q]", "الكتاب")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.hits")
+    assert page.locator("ol.hits li").count() == 2
+    assert page.locator("p.snippet mark").count() >= 2
+    page.screenshot(path=str(shots / "3-search.png"), full_page=True)
+
+    # create a watchlist through the page (token kept in localStorage)
+    page.goto(base + "/watchlists")
+    page.fill("#token", token)
+    page.fill("input[name=name]", "مهرجانات")
+    page.fill("textarea[name=keywords]", "مهرجان")
+    page.fill("input[name=languages]", "ar")
+    with page.expect_navigation():
+        page.click("#new-watchlist button[type=submit]")
+    assert page.locator("table.watchlists tbody tr").first.inner_text().startswith("مهرجانات")
+
+    # a matching article arrives through the API; the alert shows on the page
+    r = httpx.post(base + "/api/ingest", headers={"Authorization": f"Bearer {token}"},
+                   files={"file": ("festival.txt", NEW_REPORT.encode(), "text/plain")}, timeout=60)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["alerts"]) == 1
+    page.reload()
+    alert = page.locator("ol.alerts li.alert").first
+    assert "مهرجان الكتاب يمدد أيامه" in alert.inner_text()
+    page.screenshot(path=str(shots / "4-watchlists.png"), full_page=True)
+    assert len(list(shots.glob("*.png"))) == 4

@@ -1,0 +1,93 @@
+"""Server-rendered pages: content, RTL markup, highlighting, escaping, and no dead links."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rasd.api import ApiSettings, create_app
+
+from .conftest import ARTICLES
+
+
+@pytest.fixture
+def client(web_db):
+    return TestClient(create_app(ApiSettings(db=str(web_db), alert_interval=0)))
+
+
+def article_id(client, lang):
+    return client.get("/api/articles", params={"lang": lang}).json()["items"][0]["id"]
+
+
+def test_list_page(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    titles = [t for _, t, *_ in ARTICLES]
+    positions = [html.index(t) for t in titles]
+    assert positions[1] < positions[0] < positions[2]  # newest first: fa (04-03), ar (04-02), en
+    assert 'lang="ar" dir="auto">' + ARTICLES[0][1] + '</a>' in html
+    assert "Noto Naskh Arabic" in client.get("/static/rasd.css").text
+
+
+def test_list_filters(client):
+    html = client.get("/", params={"lang": "fa"}).text
+    assert ARTICLES[1][1] in html and ARTICLES[0][1] not in html
+    html = client.get("/", params={"since": "2024-04-01", "until": "2024-04-02"}).text
+    assert ARTICLES[0][1] in html and ARTICLES[1][1] not in html
+    assert client.get("/", params={"since": "soon"}).status_code == 422
+
+
+def test_article_page_rtl(client):
+    aid = article_id(client, "ar")
+    html = client.get(f"/articles/{aid}").text
+    assert html.startswith("<!doctype html>") and '<html lang="ar">' in html
+    assert '<article lang="ar" dir="rtl"' in html
+    assert re.search(r'<p dir="auto">افتتح مهرجان', html)
+    assert "<details class=\"removed\"" in html and "شارك هذا الخبر" in html
+    assert '<bdi dir="auto" lang="ar">وقال مدير' in html  # sentences with their language
+    assert '<html lang="en">' in client.get(f"/articles/{article_id(client, 'en')}").text
+
+
+def test_article_page_404_is_html(client):
+    r = client.get("/articles/ffffffffffffffff", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "<h1>404</h1>" in r.text
+
+
+def test_search_page_arabic_highlight(client):
+    html = client.get("/search", params={"q": "الكتاب"}).text
+    # both the Arabic and the Persian report mention «كتاب/کتاب» (kaf variants fold together)
+    assert ARTICLES[0][1] in html and ARTICLES[1][1] in html
+    assert "<mark>" in html
+    html = client.get("/search", params={"q": "مهرجان", "lang": "ar"}).text
+    assert "<mark>مهرجان</mark>" in html and ARTICLES[1][1] not in html
+
+
+def test_user_text_is_escaped(client):
+    html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_watchlists_page(client, web_db):
+    from rasd.store.sqlite import SQLiteStore
+    from rasd.watch.models import Watchlist
+
+    with SQLiteStore(web_db) as store:
+        store.create_watchlist(Watchlist(0, "کتاب", keywords=["نمایشگاه"], email="desk@example.org"))
+    html = client.get("/watchlists").text
+    assert "نمایشگاه" in html and "desk@example.org" not in html and 'id="new-watchlist"' in html
+
+
+def test_no_dead_links(client):
+    seen, todo = set(), ["/", "/search?q=%D9%83%D8%AA%D8%A7%D8%A8", "/watchlists"]
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        r = client.get(url)
+        assert r.status_code == 200, url
+        if "text/html" in r.headers["content-type"]:
+            for link in re.findall(r'(?:href|src)="(/[^"]*)"', r.text):
+                todo.append(link.replace("&amp;", "&"))
+    assert any(u.startswith("/articles/") for u in seen) and "/static/rasd.js" in seen
