@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import random
+import re
 import time
 import zipfile
 
@@ -189,6 +190,23 @@ def test_large_input_decodes_quickly():
 @settings(max_examples=200, deadline=None)
 def test_valid_utf8_always_decodes_exactly(text):
     assert decode_bytes(text.encode("utf-8"))[0] == text
+
+
+VOCAB = re.findall(r"\S+", "قال وزير الخارجية إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة بعد توقف دام شهرين وأكد المتحدث "
+                   "أن الحكومة لن تتراجع عن قرارها وأضاف مصدر مسؤول للصحفيين يوم الثلاثاء مع الوفد الشركة أعلنت عن أرباح "
+                   "كبيرة هذا العام رغم الأزمة الاقتصادية التي تمر بها البلاد منذ سنوات")
+
+
+@given(st.lists(st.sampled_from(VOCAB), min_size=3, max_size=30, unique=True).map(" ".join),
+       st.sampled_from(["cp1256", "iso-8859-6", "mac_arabic", "utf-16-le", "utf-16-be"]))
+@settings(max_examples=150, deadline=None)
+def test_arabic_sentences_round_trip_in_every_encoding(text, encoding):
+    assert decode_bytes(text.encode(encoding))[0] == text
+
+
+def test_single_arabic_word_in_utf16_without_bom():
+    # no NUL at all (no spaces): the 0x06 byte lane gives it away, not a control-character flood
+    assert decode_bytes("قال".encode("utf-16-le")) == ("قال", "utf-16-le")
 
 
 class TestLooksLikeHtml:

@@ -84,7 +84,7 @@ class SQLiteStore:
                 rowid = cur.lastrowid
                 outcome = PutOutcome.STORED
             c.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
-                      (rowid, " ".join(index_tokens(article.title)), " ".join(index_tokens(article.text))))
+                      (rowid, " ".join(index_tokens(article.title)), " ".join(index_tokens(article.norm_text or article.text))))
             return PutResult(outcome, article.id, article.version)
 
     def _columns(self, a: Article) -> tuple:

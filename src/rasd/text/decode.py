@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from ..errors import BinaryInput, EmptyInput
-from .mojibake import plausibility
 
 _SAMPLE = 1 << 16  # bytes looked at when scoring; full data is always decoded strictly
 
@@ -272,3 +273,130 @@ def looks_like_html(text: str) -> bool:
         return False
     closing = sum(1 for t in tags if t.startswith("</"))
     return closing >= 2 and len(set(t.split()[0].strip("</>").lower() for t in tags)) >= 2
+
+
+# ---------------------------------------------------------------- plausibility (shared with mojibake)
+
+# Punctuation and spacing that is legitimate in Arabic, Persian and Western text.
+LEGIT = frozenset("«»“”‘’…–—•·\u00a0،؛؟٪٫٬\u200c\u200d\u200e\u200f\u2009\u202f\u2010\u2011")
+AR_PUNCT = frozenset("«»،؛؟٪")
+_PERSIAN_ONLY = frozenset("کی")  # keheh, Farsi yeh
+_ARABIC_ONLY = frozenset("كي")  # kaf, Arabic yeh
+_TANWEEN = frozenset("\u064b\u064c\u064d")
+_FUNCTION_WORDS = frozenset(re.findall(r"\S+", (
+    "في من على إلى عن أن إن ما لا لم لن مع هذا هذه ذلك التي الذي الذين كان كانت قد و أو ثم بين بعد قبل عند كل "
+    "حتى منذ حول لدى غير بل إذا كما وقد وفي ومن در از به با که این آن را است برای تا هم شد بود یک می"
+)))
+_AL_PREFIXES = ("ال", "وال", "بال", "لل", "فال", "كال")
+
+# character classes
+SPACE, ASCII_LETTER, ASCII_OTHER, AR_LETTER, AR_MARK, AR_OTHER, LAT_LETTER, OTHER_LETTER, MARK, DIGIT, \
+    PUNCT, SYM, BAD = range(13)
+
+
+def is_arabic(ch: str) -> bool:
+    """Arabic-script code point (Arabic, Supplement, Extended-A, presentation forms)."""
+    o = ord(ch)
+    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF \
+        or 0xFE70 <= o <= 0xFEFF
+
+
+@lru_cache(maxsize=8192)
+def char_class(ch: str) -> int:
+    """Coarse class used by the plausibility scorer (cached: texts reuse few code points)."""
+    if ch.isascii():
+        if ch.isalpha():
+            return ASCII_LETTER
+        if ch.isspace():
+            return SPACE
+        if ch > "\x1f" and ch != "\x7f":
+            return DIGIT if ch.isdigit() else ASCII_OTHER
+        return BAD
+    if ch in LEGIT:
+        return SPACE if ch.isspace() else PUNCT
+    cat = unicodedata.category(ch)
+    if ch == "\ufffd" or cat in ("Cc", "Cn", "Co", "Cs"):
+        return BAD
+    if is_arabic(ch):
+        if cat[0] == "L":
+            return AR_LETTER
+        return AR_MARK if cat[0] == "M" else AR_OTHER
+    if cat[0] == "L":
+        name = unicodedata.name(ch, "")
+        return LAT_LETTER if name.startswith("LATIN") else OTHER_LETTER
+    if cat[0] == "M":
+        return MARK
+    if cat == "Nd":
+        return DIGIT
+    if cat[0] == "Z":
+        return SPACE
+    return SYM
+
+
+def script_flavor(text: str) -> str | None:
+    """'ar' or 'fa' when the text clearly prefers Arabic or Persian kaf/yeh spellings."""
+    ar = sum(text.count(c) for c in _ARABIC_ONLY)
+    fa = sum(text.count(c) for c in _PERSIAN_ONLY)
+    if ar > 2 * fa + 2:
+        return "ar"
+    if fa > 2 * ar + 2:
+        return "fa"
+    return None
+
+
+def token_score(tok: str, flavor: str | None = None) -> float:
+    """How much a whitespace-delimited token looks like a real word (higher is better).
+
+    Penalises what misdecoding produces: controls, symbols glued to letters,
+    mixed scripts inside a word, Latin words made mostly of accented capitals,
+    harakat with no letter to sit on.
+    """
+    n = Counter()
+    pen = 0.0
+    prev = SPACE
+    prev_ch = ""
+    for ch in tok:
+        c = char_class(ch)
+        n[c] += 1
+        if (
+            (c == AR_MARK and prev not in (AR_LETTER, AR_MARK))  # haraka with no letter to sit on
+            or (c == AR_LETTER and prev_ch in _TANWEEN)  # tanween inside a word
+            or (c == LAT_LETTER and ch.isupper() and prev_ch.islower())  # 'cafÃ©'
+        ):
+            pen += 1.0
+        elif c == SYM and prev == SYM:
+            pen += 0.5
+        prev, prev_ch = c, ch
+    ar, lat = n[AR_LETTER], n[ASCII_LETTER] + n[LAT_LETTER]
+    letters = ar + lat + n[OTHER_LETTER]
+    pen += 2.0 * n[BAD]
+    pen += (1.5 if letters else 0.75) * n[SYM]
+    if (ar > 0) + (lat > 0) + (n[OTHER_LETTER] > 0) > 1:
+        return -2.0 - pen
+    if ar:
+        score = 1.0
+        core = tok.strip(".,:;!?()[]\"'«»“”،؛؟…-–—")
+        if core in _FUNCTION_WORDS or (core.startswith(_AL_PREFIXES) and len(core) > 3):
+            score += 0.5
+        if flavor == "ar":
+            pen += 0.5 * sum(tok.count(c) for c in _PERSIAN_ONLY)
+        elif flavor == "fa":
+            pen += 0.25 * sum(tok.count(c) for c in _ARABIC_ONLY)
+        return score - pen
+    if lat:
+        hi = n[LAT_LETTER]
+        if hi >= 2 and hi >= n[ASCII_LETTER]:
+            pen += 1.0
+        return 1.0 - pen
+    return (0.5 if letters else 0.0) - pen
+
+
+def plausibility(text: str, flavor: str | None = None) -> float:
+    """Mean :func:`token_score` over tokens with non-ASCII characters (1.0 when there are none).
+
+    No-break spaces as the usual word separator (Mac Arabic spaces read as
+    ISO-8859-6) cost half a point.
+    """
+    scores = [token_score(t, flavor) for t in text.split() if not t.isascii()]
+    mean = sum(scores) / len(scores) if scores else 1.0
+    return mean - (0.5 if text.count("\u00a0") > text.count(" ") else 0.0)

@@ -13,13 +13,27 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
 
 import ftfy
 
 from ..records import Repair
+from .decode import (
+    AR_LETTER,
+    AR_MARK,
+    AR_PUNCT,
+    BAD,
+    LAT_LETTER,
+    LEGIT,
+    MARK,
+    OTHER_LETTER,
+    SYM,
+    char_class,
+    plausibility,
+    script_flavor,
+    token_score,
+)
 
 _FTFY = ftfy.TextFixerConfig(
     unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
@@ -38,131 +52,6 @@ PAIRS: tuple[tuple[str, str], ...] = (
     (WIN_LATIN, "iso-8859-6"),
     ("cp1256", "mac_arabic"),
 )
-
-# Punctuation and spacing that is legitimate in Arabic, Persian and Western text.
-LEGIT = frozenset("«»“”‘’…–—•·\u00a0،؛؟٪٫٬\u200c\u200d\u200e\u200f\u2009\u202f\u2010\u2011")
-_AR_PUNCT = frozenset("«»،؛؟٪")
-_PERSIAN_ONLY = frozenset("کی")  # keheh, Farsi yeh
-_ARABIC_ONLY = frozenset("كي")  # kaf, Arabic yeh
-_TANWEEN = frozenset("\u064b\u064c\u064d")
-_FUNCTION_WORDS = frozenset(re.findall(r"\S+", (
-    "في من على إلى عن أن إن ما لا لم لن مع هذا هذه ذلك التي الذي الذين كان كانت قد و أو ثم بين بعد قبل عند كل "
-    "حتى منذ حول لدى غير بل إذا كما وقد وفي ومن در از به با که این آن را است برای تا هم شد بود یک می"
-)))
-_AL_PREFIXES = ("ال", "وال", "بال", "لل", "فال", "كال")
-
-# character classes
-SPACE, ASCII_LETTER, ASCII_OTHER, AR_LETTER, AR_MARK, AR_OTHER, LAT_LETTER, OTHER_LETTER, MARK, DIGIT, \
-    PUNCT, SYM, BAD = range(13)
-
-
-def is_arabic(ch: str) -> bool:
-    """Arabic-script code point (Arabic, Supplement, Extended-A, presentation forms)."""
-    o = ord(ch)
-    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF \
-        or 0xFE70 <= o <= 0xFEFF
-
-
-@lru_cache(maxsize=8192)
-def char_class(ch: str) -> int:
-    """Coarse class used by the plausibility scorer (cached: texts reuse few code points)."""
-    if ch.isascii():
-        if ch.isalpha():
-            return ASCII_LETTER
-        if ch.isspace():
-            return SPACE
-        if ch > "\x1f" and ch != "\x7f":
-            return DIGIT if ch.isdigit() else ASCII_OTHER
-        return BAD
-    if ch in LEGIT:
-        return SPACE if ch.isspace() else PUNCT
-    cat = unicodedata.category(ch)
-    if ch == "\ufffd" or cat in ("Cc", "Cn", "Co", "Cs"):
-        return BAD
-    if is_arabic(ch):
-        if cat[0] == "L":
-            return AR_LETTER
-        return AR_MARK if cat[0] == "M" else AR_OTHER
-    if cat[0] == "L":
-        name = unicodedata.name(ch, "")
-        return LAT_LETTER if name.startswith("LATIN") else OTHER_LETTER
-    if cat[0] == "M":
-        return MARK
-    if cat == "Nd":
-        return DIGIT
-    if cat[0] == "Z":
-        return SPACE
-    return SYM
-
-
-def script_flavor(text: str) -> str | None:
-    """'ar' or 'fa' when the text clearly prefers Arabic or Persian kaf/yeh spellings."""
-    ar = sum(text.count(c) for c in _ARABIC_ONLY)
-    fa = sum(text.count(c) for c in _PERSIAN_ONLY)
-    if ar > 2 * fa + 2:
-        return "ar"
-    if fa > 2 * ar + 2:
-        return "fa"
-    return None
-
-
-def token_score(tok: str, flavor: str | None = None) -> float:
-    """How much a whitespace-delimited token looks like a real word (higher is better).
-
-    Penalises what misdecoding produces: controls, symbols glued to letters,
-    mixed scripts inside a word, Latin words made mostly of accented capitals,
-    harakat with no letter to sit on.
-    """
-    n = Counter()
-    pen = 0.0
-    prev = SPACE
-    prev_ch = ""
-    for ch in tok:
-        c = char_class(ch)
-        n[c] += 1
-        if (
-            (c == AR_MARK and prev not in (AR_LETTER, AR_MARK))  # haraka with no letter to sit on
-            or (c == AR_LETTER and prev_ch in _TANWEEN)  # tanween inside a word
-            or (c == LAT_LETTER and ch.isupper() and prev_ch.islower())  # 'cafÃ©'
-        ):
-            pen += 1.0
-        elif c == SYM and prev == SYM:
-            pen += 0.5
-        prev, prev_ch = c, ch
-    ar, lat = n[AR_LETTER], n[ASCII_LETTER] + n[LAT_LETTER]
-    letters = ar + lat + n[OTHER_LETTER]
-    pen += 2.0 * n[BAD]
-    pen += (1.5 if letters else 0.75) * n[SYM]
-    if (ar > 0) + (lat > 0) + (n[OTHER_LETTER] > 0) > 1:
-        return -2.0 - pen
-    if ar:
-        score = 1.0
-        core = tok.strip(".,:;!?()[]\"'«»“”،؛؟…-–—")
-        if core in _FUNCTION_WORDS or (core.startswith(_AL_PREFIXES) and len(core) > 3):
-            score += 0.5
-        if flavor == "ar":
-            pen += 0.5 * sum(tok.count(c) for c in _PERSIAN_ONLY)
-        elif flavor == "fa":
-            pen += 0.25 * sum(tok.count(c) for c in _ARABIC_ONLY)
-        return score - pen
-    if lat:
-        hi = n[LAT_LETTER]
-        if hi >= 2 and hi >= n[ASCII_LETTER]:
-            pen += 1.0
-        return 1.0 - pen
-    return (0.5 if letters else 0.0) - pen
-
-
-def plausibility(text: str, flavor: str | None = None) -> float:
-    """Mean :func:`token_score` over tokens with non-ASCII characters (1.0 when there are none).
-
-    No-break spaces as the usual word separator (Mac Arabic spaces read as
-    ISO-8859-6) cost half a point.
-    """
-    scores = [token_score(t, flavor) for t in text.split() if not t.isascii()]
-    mean = sum(scores) / len(scores) if scores else 1.0
-    return mean - (0.5 if text.count("\u00a0") > text.count(" ") else 0.0)
-
 
 # ---------------------------------------------------------------- ftfy
 
@@ -260,7 +149,7 @@ def _worth_trying(core: str, read: str, written: str) -> bool:
 
 def _valid_result(core: str, result: str, written: str, glued: bool) -> bool:
     """Result must be Arabic text: Arabic letters or punctuation, nothing that signals garbage."""
-    if result == core or not any(c in _AR_PUNCT or char_class(c) == AR_LETTER for c in result):
+    if result == core or not any(c in AR_PUNCT or char_class(c) == AR_LETTER for c in result):
         return False
     classes = [char_class(c) for c in result if not c.isascii()]
     if BAD in classes or SYM in classes:
@@ -276,7 +165,7 @@ def _valid_result(core: str, result: str, written: str, glued: bool) -> bool:
                 r.isascii() and char_class(c) == LAT_LETTER for c, r in zip(core, result, strict=True)):
             return False
         # one or two misread bytes standing alone may only become punctuation ('3×4' stays)
-        if len(core) < 3 and not glued and not all(c in _AR_PUNCT or c == "…" for c in result):
+        if len(core) < 3 and not glued and not all(c in AR_PUNCT or c == "…" for c in result):
             return False
     return True
 
@@ -473,13 +362,26 @@ def _c1_and_replacement(text: str) -> tuple[str, list[Repair]]:
     return text, repairs
 
 
+_SUSPECT = re.compile("[\u0080-\u00aa\u00ac-\u00ba\u00bc-\u02ff\u2020-\u2022\u2030\u2039\u203a\u20ac\u2122\ufffd]")
+
+# lower-case accented letters of French, Turkish, Spanish, Portuguese, German: ordinary text, never the
+# lead bytes (Ø Ù Ú Û), cp1252 symbols (Œ ˜ ‡) or Latin-1 signs that misread Arabic leaves behind
+_LATIN_ACCENTS = frozenset("àâäáãçéèêëíìîïñóòôöõúùûüÿışğ")
+
+
+def _suspect(text: str) -> bool:
+    return any(ch not in _LATIN_ACCENTS for ch in _SUSPECT.findall(text))
+
+
 def repair_text(text: str) -> tuple[str, list[Repair]]:
     """Fix mojibake and stray controls; returns the text and one Repair per kind of change.
 
     Runs to a fixed point so that it is idempotent; a no-op on clean text (both property-tested).
     """
     text, repairs = _breaks_and_c0(text)
-    if not text.isascii():
+    # every misreading we undo leaves Latin-1/Latin-extended letters or cp1252 symbols behind (« » and
+    # ordinary punctuation aside); clean Arabic/Persian/ASCII text has none and skips the costly search
+    if not text.isascii() and _suspect(text):
         for _ in range(4):
             # Arabic round trips first: ftfy may half-fix a line it takes for UTF-8 ('Ï˜' -> 'Ϙ')
             fixed, r1 = _legacy_step(text)

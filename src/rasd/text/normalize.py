@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and tatweel.
 _DIACRITICS = dict.fromkeys(
@@ -79,6 +80,7 @@ _SHORT_PREFIXES = ("و", "ف", "ب", "ل")
 _SUFFIXES = ("هاي", "ها", "ات", "ان", "ين", "ون", "يه", "يا", "ه", "ي")
 
 
+@lru_cache(maxsize=262_144)  # news vocabulary is Zipfian: the cache hits on almost every token
 def light_stem(token: str) -> str:
     """A conservative Arabic/Persian light stemmer for search (prefix/suffix clitics only)."""
     if not token:
