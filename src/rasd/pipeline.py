@@ -143,13 +143,22 @@ DEFAULT_INGEST = [
     "langid",
     "normalize",
     "finalize",
+    "entities",
+    "attributions",
 ]
 
+#: the cleaning stages alone (what `rasd ingest --no-analysis` runs)
+CLEAN_STAGES = DEFAULT_INGEST[: DEFAULT_INGEST.index("finalize") + 1]
 
-def default_pipeline(**stage_overrides: dict[str, Any]) -> Pipeline:
-    return Pipeline.from_names([(n, stage_overrides.get(n, {})) for n in DEFAULT_INGEST])
+
+def default_pipeline(*, analysis: bool = True, **stage_overrides: dict[str, Any]) -> Pipeline:
+    """The ingest pipeline; ``analysis=False`` stops after cleaning (no entities, no attributions)."""
+    names = DEFAULT_INGEST if analysis else CLEAN_STAGES
+    return Pipeline.from_names([(n, stage_overrides.get(n, {})) for n in names])
 
 
 def _ensure_loaded() -> None:
     """Import the modules whose stages register themselves."""
+    from .entities import stage as _entity_stage  # noqa: F401
+    from .provenance import stage as _provenance_stage  # noqa: F401
     from .text import stages as _text_stages  # noqa: F401

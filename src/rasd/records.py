@@ -100,6 +100,8 @@ class Article:
     content_hash: str = ""
     version: int = 1
     input_kind: InputKind = "text"
+    mentions: list[Mention] = field(default_factory=list)  # filled by the "entities" stage
+    attributions: list[Attribution] = field(default_factory=list)  # filled by the "attributions" stage
     raw_text: str = ""  # decoded, repaired input before boilerplate removal (not exported)
     hints: dict[str, Any] = field(default_factory=dict)  # source metadata for the metadata stage (not exported)
 
@@ -128,6 +130,12 @@ class Article:
             "sentences": [{"i": s.i, "text": s.text, "lang": s.lang} for s in self.sentences],
             "content_hash": self.content_hash,
             "version": self.version,
+            "mentions": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type,
+                          "entity_id": m.entity_id} for m in self.mentions],
+            "attributions": [{"sentence": a.sentence, "cue": a.cue, "speaker": a.speaker,
+                              "speaker_kind": a.speaker_kind, "qualifiers": list(a.qualifiers),
+                              "content_span": list(a.content_span) if a.content_span else None,
+                              "chain": list(a.chain)} for a in self.attributions],
         }
 
 
@@ -217,4 +225,8 @@ def article_from_dict(d: dict[str, Any]) -> Article:
     d["removed"] = [RemovedLine(**r) for r in d.get("removed", [])]
     d["repairs"] = [Repair(**r) for r in d.get("repairs", [])]
     d["sentences"] = [Sentence(**s) for s in d.get("sentences", [])]
+    d["mentions"] = [Mention(**m) for m in d.get("mentions", [])]
+    d["attributions"] = [
+        Attribution(**{**a, "content_span": tuple(a["content_span"]) if a.get("content_span") else None})
+        for a in d.get("attributions", [])]
     return Article(**d)

@@ -90,7 +90,7 @@ def run_ingest(request: Request, specs: list[str], *, pipeline: Pipeline, comman
     fetcher = _fetcher(settings)
     try:
         summary = ingest(specs, store, pipeline=pipeline, on_item=on_item, fetcher=fetcher,
-                         max_bytes=settings.max_fetch_bytes, command=command)
+                         max_bytes=settings.max_fetch_bytes, command=command, after_store=[])
     finally:
         fetcher.close()
     if alerts and worker is not None:

@@ -45,10 +45,13 @@ def _store(ctx: click.Context):
 @click.option("--max-bytes", default=50_000_000, show_default=True, help="Reject inputs larger than this.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--analysis/--no-analysis", default=True, show_default=True,
+              help="Also detect entities and attributions (slower); --no-analysis only cleans.")
 @click.pass_context
 def ingest(ctx: click.Context, inputs: tuple[str, ...], max_bytes: int, progress: bool | None,
-           as_json: bool) -> None:
+           as_json: bool, analysis: bool) -> None:
     """Ingest files, folders, globs, URLs, RSS/Atom feeds, WARC archives or '-' (stdin)."""
+    from ..pipeline import default_pipeline
     from ..runners.local import ingest as run_ingest
     from .progress import IngestProgress
 
@@ -56,7 +59,8 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], max_bytes: int, progress
     show = sys.stderr.isatty() if progress is None else progress
     with IngestProgress(inputs, enabled=show, console=err_console) as bar:
         try:
-            summary = run_ingest(inputs, store, on_item=bar.update, max_bytes=max_bytes,
+            pipeline = default_pipeline(analysis=analysis, decode={"max_bytes": max_bytes})
+            summary = run_ingest(inputs, store, pipeline=pipeline, on_item=bar.update, max_bytes=max_bytes,
                                  command="ingest " + " ".join(inputs))
         except KeyboardInterrupt:
             bar.stop()
@@ -265,7 +269,7 @@ from .provenance_cmds import provenance as _provenance_cmd  # noqa: E402
 
 cli.add_command(_provenance_cmd)
 
-from . import link_cmds  # noqa: E402,F401  (registers compare, related, score)
+from . import entity_cmds, link_cmds  # noqa: E402,F401,I001  (register their commands on `cli`)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,20 @@ class IngestSummary:
 
 
 OnItem = Callable[[Article | Rejection, PutResult | None], None]
+#: called after an article is stored or versioned (alerts, story assignment, ...)
+AfterStore = Callable[[Store, Article, PutResult], None]
+
+
+def alert_hook(store: Store, article: Article, result: PutResult) -> None:
+    """Record (and deliver) watchlist alerts for a new or changed article."""
+    if hasattr(store, "list_watchlists"):
+        from ..watch.alerts import check_article
+
+        check_article(store, article)
+
+
+#: hooks every ingest runs unless told otherwise
+DEFAULT_AFTER_STORE: list[AfterStore] = [alert_hook]
 
 
 def ingest(
@@ -45,6 +59,7 @@ def ingest(
     max_bytes: int = 50_000_000,
     fetcher: object | None = None,
     command: str = "ingest",
+    after_store: list[AfterStore] | None = None,
 ) -> IngestSummary:
     """Read every input named by ``specs``, clean it and store it.
 
@@ -54,6 +69,7 @@ def ingest(
     from ..ingest.sources import iter_inputs
 
     pipeline = pipeline or default_pipeline(decode={"max_bytes": max_bytes})
+    hooks = DEFAULT_AFTER_STORE if after_store is None else after_store
     summary = IngestSummary()
     summary.run_id = store.start_run(command)
 
@@ -77,6 +93,9 @@ def ingest(
                     summary.new_version += 1
                 else:
                     summary.unchanged += 1
+                if result.outcome is not PutOutcome.UNCHANGED:
+                    for hook in hooks:
+                        hook(store, item, result)
             if on_item:
                 on_item(item, result)
     except KeyboardInterrupt:

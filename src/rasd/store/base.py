@@ -96,12 +96,13 @@ def resolve_db(db: str | os.PathLike | None) -> str:
 
 
 def open_store(db: str | os.PathLike | None = None) -> Store:
-    """Open the store named by a path or URL (SQLite file by default)."""
-    from ..errors import ConfigError
-
+    """Open the store named by a path or URL: ``postgresql://…`` (or ``postgres://``) opens PostgreSQL,
+    anything else a SQLite file (the default)."""
     location = resolve_db(db)
     if location.startswith(("postgresql://", "postgres://")):
-        raise ConfigError("the PostgreSQL backend is not available in this version")
+        from .postgres import PostgresStore
+
+        return PostgresStore(location)
     from .sqlite import SQLiteStore
 
     return SQLiteStore(location.removeprefix("sqlite:///").removeprefix("sqlite://"))

@@ -169,6 +169,22 @@ SQLITE_MIGRATIONS: list[Migration] = [
         CREATE INDEX links_b ON links(b);
         """,
     ),
+    Migration(
+        60,
+        "entity mentions per article (current version only)",
+        """
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,
+            entity_id TEXT,
+            PRIMARY KEY (article_id, start, "end")
+        );
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+        """,
+    ),
 ]
 
 

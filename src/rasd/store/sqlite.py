@@ -16,6 +16,7 @@ from ..text.normalize import index_tokens
 from ..watch.models import Alert, Watchlist
 from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import migrate, now
+from .sqlite_entities import EntityTables
 
 _NOT_STORED = ("raw_text", "hints")
 
@@ -31,7 +32,7 @@ def _load(data: str) -> Article:
     return article_from_dict(json.loads(data))
 
 
-class SQLiteStore:
+class SQLiteStore(EntityTables):
     """Articles, their version history, a full-text index, runs, rejections and feed state."""
 
     def __init__(self, path: str | Path):
@@ -83,6 +84,7 @@ class SQLiteStore:
                     self._columns(article))
                 rowid = cur.lastrowid
                 outcome = PutOutcome.STORED
+            self._write_mentions(c, article)
             c.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
                       (rowid, " ".join(index_tokens(article.title)), " ".join(index_tokens(article.norm_text or article.text))))
             return PutResult(outcome, article.id, article.version)
