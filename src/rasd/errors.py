@@ -53,6 +53,7 @@ class NotFound(InputError):
     """A path, URL or stored id that does not exist."""
 
     reason = "not_found"
+    exit_code = 5
     http_status = 404
 
 

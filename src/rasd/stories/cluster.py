@@ -212,8 +212,6 @@ class Clusterer:
             story.topic_id = tid
         topic = self._get([tid], topic=True)[tid]
         topic.add(f)
-        if story.id not in topic.topic_id_members():
-            pass
         self._index(topic, topic=True)
         return tid, new_topic
 

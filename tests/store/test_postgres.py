@@ -1,0 +1,329 @@
+"""The PostgreSQL store against a throwaway server on loopback: the SQLite store's scenarios, search
+parity with SQLite, the feature methods, and the CLI end to end. Skips when PostgreSQL or psycopg
+is not installed."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import importlib.util
+import itertools
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg")
+
+from rasd.errors import NotFound, StoreError  # noqa: E402
+from rasd.records import PublishedDate  # noqa: E402
+from rasd.store.base import ArticleQuery, PutOutcome, open_store  # noqa: E402
+from rasd.store.pg_migrations import PG_MIGRATIONS  # noqa: E402
+from rasd.store.postgres import PostgresStore, tsquery_literal, tsvector_literal  # noqa: E402
+from rasd.store.sqlite import SQLiteStore  # noqa: E402
+from rasd.watch.models import Watchlist  # noqa: E402
+
+# --- the SQLite store's backend-neutral scenarios, collected here again against PostgreSQL ---------
+
+_spec = importlib.util.spec_from_file_location("_sqlite_scenarios", Path(__file__).with_name("test_sqlite.py"))
+_sq = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_sq)
+make, finalize = _sq.make, _sq.finalize
+
+test_put_is_idempotent_by_content = _sq.test_put_is_idempotent_by_content
+test_changed_content_at_same_source_is_a_new_version = _sq.test_changed_content_at_same_source_is_a_new_version
+test_get_by_prefix_and_not_found = _sq.test_get_by_prefix_and_not_found
+test_search_is_arabic_persian_aware = _sq.test_search_is_arabic_persian_aware
+test_list_filters_and_order = _sq.test_list_filters_and_order
+test_rejections_runs_and_feed_state = _sq.test_rejections_runs_and_feed_state
+test_store_round_trip_keeps_every_exported_field = _sq.test_store_round_trip_keeps_every_exported_field
+
+
+# --- a throwaway server (self-contained so it can move to tests/conftest.py as is) ------------------
+
+
+def _pg_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgServer:
+    """initdb into a temporary folder, postgres on 127.0.0.1:<free port>, trust auth, no fsync.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` system user.
+    """
+
+    user = "rasd"
+
+    def __init__(self, bindir: Path):
+        self.bindir = bindir
+        self.port = _free_port()
+        self.run_as: dict = {}
+        self.dir = Path(tempfile.mkdtemp(prefix="rasd-pg-"))
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("postgres")  # KeyError when there is no such user: the caller skips
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.run_as = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+        self.data = self.dir / "data"
+        self._dbs = itertools.count()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([str(self.bindir / args[0]), *args[1:]], check=True, capture_output=True, timeout=120,
+                       cwd=self.dir, **self.run_as)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
+                  "--no-locale", "--no-sync")
+        opts = (f"-k {self.dir} -p {self.port} -h 127.0.0.1 -F -c full_page_writes=off"
+                " -c synchronous_commit=off -c shared_buffers=32MB -c max_connections=40")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
+                  "-o", opts, "start")
+
+    def url(self, db: str = "postgres") -> str:
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
+
+    def create_db(self) -> str:
+        """A fresh, empty database; its URL."""
+        name = f"t{next(self._dbs)}_{int(time.time() * 1000) % 100000}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the session (skips when PostgreSQL is not installed)."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not installed")
+    try:
+        server = PgServer(bindir)
+    except KeyError:
+        pytest.skip("running as root and there is no 'postgres' user to run the server as")
+    try:
+        server.start()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        log = (server.dir / "log").read_text(errors="replace") if (server.dir / "log").exists() else ""
+        server.stop()
+        pytest.skip(f"could not start PostgreSQL: {exc} {getattr(exc, 'stderr', b'')!r} {log[-500:]}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """``postgresql://rasd@127.0.0.1:<port>/<fresh database>``."""
+    return pg_server.create_db()
+
+
+@pytest.fixture
+def store(pg_url):
+    s = PostgresStore(pg_url)
+    yield s
+    s.close()
+
+
+# --- PostgreSQL specifics ----------------------------------------------------------------------------
+
+
+def test_migrations_recorded_once(store, pg_url):
+    assert store.schema_versions() == [m.version for m in PG_MIGRATIONS]
+    assert [m.version for m in PG_MIGRATIONS if m.version in {1, 2, 10}] == [1, 2, 10]
+    store.close()
+    again = PostgresStore(pg_url)  # reopening applies nothing twice
+    assert again.schema_versions() == [m.version for m in PG_MIGRATIONS]
+    assert again.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(PG_MIGRATIONS)
+    again.close()
+
+
+def test_open_store_selects_backend_by_url(pg_url, tmp_path):
+    with open_store(pg_url) as s:
+        assert isinstance(s, PostgresStore)
+    with open_store(pg_url.replace("postgresql://", "postgres://")) as s:
+        assert isinstance(s, PostgresStore)
+    s = open_store(tmp_path / "x.db")
+    assert isinstance(s, SQLiteStore)
+    s.close()
+    with pytest.raises(StoreError):
+        open_store(pg_url.rsplit("/", 1)[0] + "/no_such_database")
+
+
+def test_failed_write_leaves_nothing_half_done(store, monkeypatch):
+    v1 = make("خبر عن انقطاع الكهرباء في عدة أحياء من المدينة.", source="http://x.test/k")
+    store.put_article(v1)
+    v2 = make("خبر عن عودة الكهرباء إلى أحياء المدينة بعد الإصلاح.", source="http://x.test/k")
+
+    def boom(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("rasd.store.postgres.index_tokens", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.put_article(v2)  # the history row was written before the interruption: rolled back too
+    monkeypatch.undo()
+    assert [v.version for v in store.versions(v1.id)] == [1]
+    assert "انقطاع" in store.get_article(v1.id).text
+    assert store.put_article(v2).outcome is PutOutcome.NEW_VERSION
+    assert [v.version for v in store.versions(v1.id)] == [1, 2]
+
+
+def test_tsvector_and_tsquery_literals(store):
+    vec = tsvector_literal("عنوان_الخبر", "النص " * 3)
+    assert "'عنوان'" in vec and ":1A" in vec and "B" in vec
+    assert tsquery_literal('"وزراء الداخلية" القاهرة').count("<->") == 1
+    assert tsquery_literal("  ... ") == ""
+    # the server parses both, and a title token outranks the same token in the body
+    assert store.conn.execute("SELECT %s::tsvector @@ %s::tsquery", (vec, tsquery_literal("النص"))).fetchone()[0]
+    store.put_article(make("كلمة الاختبار في المتن فقط هنا.", source="1", title="خبر عادي"))
+    store.put_article(make("متن آخر لا يذكر شيئا.", source="2", title="الاختبار في العنوان"))
+    assert [h.article.source for h in store.search("الاختبار")] == ["2", "1"]
+
+
+def test_no_phrase_match_across_title_and_body(store):
+    store.put_article(make("الأمطار غزيرة اليوم في الشمال.", source="1", title="تقرير الطقس"))
+    assert store.search('"الطقس الأمطار"') == []
+    assert len(store.search('"الأمطار غزيرة"')) == 1
+
+
+def test_nul_characters_and_odd_query_text(store):
+    a = make("نص فيه\x00محرف فارغ.", source="n\x00ul.txt", title="عنوان\x00")
+    assert store.put_article(a).outcome is PutOutcome.STORED
+    assert store.get_article(a.id).text == a.text  # the JSON copy keeps it
+    for q in ["'", "\\", "a & b | !c", "<->", ":*", '"']:
+        store.search(q)  # never a syntax error
+
+
+def test_iter_articles_in_batches_and_offsets(store, monkeypatch):
+    monkeypatch.setattr("rasd.store.postgres._ITER_BATCH", 3)
+    for i in range(8):
+        store.put_article(make(f"خبر رقم {i} عن موضوع مختلف {'ب' * (i + 1)}.", source=str(i),
+                               published=PublishedDate(f"2020-01-0{1 + i % 3}", "day")))
+    full = [a.source for a in store.iter_articles()]
+    assert len(full) == 8 and len(set(full)) == 8
+    assert [a.source for a in store.list_articles(ArticleQuery(limit=5, offset=2))] == full[2:7]
+    assert [a.source for a in store.list_articles(ArticleQuery(limit=None, offset=4))] == full[4:]
+    assert store.count_articles(ArticleQuery(ids=full[:2])) == 2
+
+
+def test_watchlists_alerts_tokens(store):
+    wl = store.create_watchlist(Watchlist(0, "حدود", keywords=["الحدود"], languages=["ar"]))
+    assert wl.id and store.get_watchlist(wl.id).keywords == ["الحدود"]
+    alert = store.add_alert(wl.id, "abc", ["الحدود"])
+    assert alert and alert.status == "pending" and alert.matched == ["الحدود"]
+    assert store.add_alert(wl.id, "abc", ["الحدود"]) is None
+    assert [a.id for a in store.due_alerts()] == [alert.id]
+    alert.status, alert.attempts, alert.log = "failed", 1, [{"error": "timeout"}]
+    store.save_alert_delivery(alert)
+    assert store.due_alerts() == [] and len(store.due_alerts(include_failed=True)) == 1
+    assert store.count_alerts(status="failed") == 1 and store.list_alerts()[0].log == [{"error": "timeout"}]
+    assert store.add_api_token("h" * 64, "ci") and store.api_token_role("h" * 64) == "admin"
+    assert store.api_token_role("nope") is None
+    store.delete_watchlist(wl.id)
+    with pytest.raises(NotFound):
+        store.get_watchlist(wl.id)
+    with pytest.raises(NotFound):
+        store.delete_watchlist(wl.id)
+
+
+def test_embeddings_minhashes_links(store):
+    np = pytest.importorskip("numpy")
+    a = make("خبر أول للربط بين التقارير.", source="1")
+    b = make("خبر ثان للربط بين التقارير.", source="2")
+    store.put_article(a)
+    store.put_article(b)
+    doc, sent = np.array([0.5, -1.25, 3.0]), np.arange(6, dtype=np.float32).reshape(2, 3)
+    store.put_embeddings(a.id, a.content_hash, "enc", doc, sent)
+    got_doc, got_sent = store.get_embeddings(a.id, a.content_hash, "enc")
+    assert got_doc.tolist() == [0.5, -1.25, 3.0] and got_sent.shape == (2, 3)
+    assert store.get_embeddings(a.id, "other", "enc") is None
+    ids, mat = store.doc_embeddings("enc")
+    assert ids == [a.id] and mat.shape == (1, 3)
+    store.put_minhash(b.id, b.content_hash, "ar", b"\x01\x02")
+    assert store.minhashes() == [(b.id, "ar", b"\x01\x02")]
+    store.put_link(b.id, a.id, "translation", 0.9, original=a.id, evidence={"sim": 0.9})
+    store.put_link(a.id, b.id, "near_duplicate", 0.95)
+    assert store.links(a.id) == [{"other": b.id, "relation": "near_duplicate", "score": 0.95,
+                                  "original": None, "evidence": {}}]
+
+
+# --- parity with SQLite on the same data -------------------------------------------------------------
+
+PARITY_DOCS = [
+    ("ar", "اجتماع أمني في القاهرة", "اجتمع وزراء الداخلية في القاهرة لبحث التنسيق الأمني ومكافحة التهريب."),
+    ("ar", "فيضانات في الشمال", "تسببت الأمطار الغزيرة بفيضانات واسعة وللفيضانات آثار على المزارعين."),
+    ("fa", "سیل در شمال", "باران های شدید در استان های شمالی باعث سیل و تخریب خانه ها شد."),
+    ("fa", "نشست امنیتی", "وزیران کشور در قاهره درباره همکاری امنیتی گفتگو کردند."),
+    ("en", "Port strike", "Dock workers went on strike at the port, halting exports of grain_2024 shipments."),
+    ("ar", "داعش في ليبيا", "أعلن تنظيم داعش مسؤوليته عن الهجوم، ولداعش خلايا في ليبيا."),
+]
+PARITY_QUERIES = ["القاهرة", "الفيضانات", "فيضان", "سیل", "شمال", "داعش", "ليبيا داعش", '"وزراء الداخلية"',
+                  "strike", "STRIKES port", "grain", "2024", "امنیتی", "التنسيق الأمني", "لا شيء هنا", "كي"]
+
+
+def test_search_hits_match_sqlite(store, tmp_path):
+    lite = SQLiteStore(tmp_path / "parity.db")
+    for i, (lang, title, text) in enumerate(PARITY_DOCS):
+        for s in (store, lite):
+            s.put_article(make(text, source=f"doc{i}", lang=lang, title=title))
+    for q in PARITY_QUERIES:
+        for lang in (None, "ar"):
+            pg = {h.article.source for h in store.search(q, lang=lang)}
+            sq = {h.article.source for h in lite.search(q, lang=lang)}
+            assert pg == sq, (q, lang)
+            assert {h.snippet for h in store.search(q, lang=lang)} == {h.snippet for h in lite.search(q, lang=lang)}
+    assert store.search("القاهرة") and store.search('"وزراء الداخلية"')
+    assert [a.id for a in store.iter_articles()] == [a.id for a in lite.iter_articles()]
+    lite.close()
+
+
+# --- the CLI on both backends ------------------------------------------------------------------------
+
+
+def test_cli_same_results_on_both_backends(pg_url, tmp_path):
+    from click.testing import CliRunner
+
+    from rasd.cli.main import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, (_, title, text) in enumerate(PARITY_DOCS):
+        (folder / f"r{i}.txt").write_text(f"{title}\n\n{text}\n{text}\n", encoding="utf-8")
+    runner = CliRunner()
+    outputs = {}
+    for db in (pg_url, str(tmp_path / "cli.db")):
+        out = []
+        for args in (["ingest", "--json", "--no-progress", str(folder)], ["ls", "--json"],
+                     ["search", "--json", "القاهرة"], ["search", "--json", "سیل"], ["export"]):
+            res = runner.invoke(cli, ["--db", db, *args])
+            assert res.exit_code == 0, (db, args, res.output)
+            out.append(res.stdout)
+        outputs[db] = out
+    pg, lite = outputs.values()
+    summary = [json.loads(o) for o in (pg[0], lite[0])]
+    assert summary[0]["stored"] == summary[1]["stored"] == len(PARITY_DOCS)
+    assert pg[1] == lite[1]  # ls
+    for i in (2, 3):  # search: same hits and snippets (scores come from different rankers)
+        hits = [[{k: v for k, v in json.loads(line).items() if k != "score"} for line in o.splitlines()]
+                for o in (pg[i], lite[i])]
+        assert sorted(hits[0], key=str) == sorted(hits[1], key=str) and hits[0]
+    assert pg[4] == lite[4] and pg[4].count("\n") == len(PARITY_DOCS)  # export
