@@ -1,20 +1,26 @@
 """Train the Arabic and Persian CRF taggers shipped in src/rasd/data/entities/ and write the data card.
 
-Reads ../shared/data/ner (ANERcorp dev part, ArmanPersoNER fold 1), holds out the last 10% of each
-corpus's sentences, trains one CRF per language on the rest (L-BFGS, fixed settings, so the result is
-deterministic), scores exact-span F1 for PER/ORG/LOC on the held-out part and records it all in
-NER_DATA_CARD.md.
+Reads ../shared/data/ner (ANERcorp dev part, ArmanPersoNER fold 1), holds out every 10th block of
+20 sentences (rasd.entities.evaluate.split), trains one CRF per language on the rest (L-BFGS, fixed
+settings, so the result is deterministic), scores exact-span F1 for PER/ORG/LOC on the held-out part
+and records it all in NER_DATA_CARD.md and ner_metrics.json.
 
-    python scripts/train_ner.py [--iterations 150]
+    python scripts/train_ner.py --build-clusters   # word clusters from ../shared/data/news (once)
+    python scripts/train_ner.py --validate         # compare settings on the validation split
+    python scripts/train_ner.py                    # train the shipped models, score held-out
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import sys
 import time
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -25,47 +31,131 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from rasd.entities.crf import model_name, to_bilou, to_bio  # noqa: E402
-from rasd.entities.evaluate import EVAL_TYPES, load_split, score  # noqa: E402
-from rasd.entities.features import gaz_tags, sentence_features  # noqa: E402
+from rasd.entities.evaluate import EVAL_TYPES, load_split, score, validation_split  # noqa: E402
+from rasd.entities.features import cluster_file, cluster_key, gaz_tags, sentence_features  # noqa: E402
 from rasd.entities.gazetteer import get_gazetteer  # noqa: E402
-from rasd.entities.tokenize import Token  # noqa: E402
+from rasd.entities.tokenize import Token, norm_token, tokenize  # noqa: E402
 
-NER_DIR = REPO.parent / "shared" / "data" / "ner"
+SHARED = REPO.parent / "shared" / "data"
+NER_DIR = SHARED / "ner"
 OUT_DIR = REPO / "src" / "rasd" / "data" / "entities"
 PARAMS = {"c1": 0.1, "c2": 0.01, "feature.possible_transitions": True}
+# (c1, c2) pairs compared by --validate
+GRID = [(0.1, 0.01), (0.05, 0.01), (0.2, 0.01), (0.1, 0.05)]
+CLUSTER_KS = [64, 256, 1024]  # coarse levels are k-means over the finest level's centroids
+CLUSTER_VOCAB = {"ar": 80_000, "fa": 40_000}
 
 
-def featurize(words: list[str]) -> list[list[str]]:
+def featurize(words: list[str], lang: str) -> list[list[str]]:
     toks, pos = [], 0
     for w in words:
         toks.append(Token(w, pos, pos + len(w)))
         pos += len(w) + 1
     gaz = get_gazetteer()
-    return sentence_features(words, gaz_tags(len(words), gaz.match(toks), gaz))
+    return sentence_features(words, gaz_tags(len(words), gaz.match(toks), gaz), lang)
 
 
-def train(lang: str, iterations: int) -> dict:
+def _fit(lang: str, train_s: list, params: dict, iterations: int, path: Path) -> float:
     random.seed(0)
-    train_s, test_s = load_split(NER_DIR, lang)
     trainer = pycrfsuite.Trainer(verbose=False)
     for words, tags in train_s:
-        trainer.append(featurize(words), to_bilou(tags))
-    trainer.set_params({**PARAMS, "max_iterations": iterations})
-    path = OUT_DIR / model_name(lang)
+        trainer.append(featurize(words, lang), to_bilou(tags))
+    trainer.set_params({**params, "max_iterations": iterations})
     t0 = time.time()
     trainer.train(str(path))
-    train_s_time = time.time() - t0
+    return time.time() - t0
+
+
+def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float]:
     tagger = pycrfsuite.Tagger()
     tagger.open(str(path))
     t0 = time.time()
-    pred = [to_bio(tagger.tag(featurize(w))) for w, _ in test_s]
-    elapsed = time.time() - t0
+    pred = [to_bio(tagger.tag(featurize(w, lang))) for w, _ in test_s]
+    return score([t for _, t in test_s], pred), time.time() - t0
+
+
+def train(lang: str, iterations: int) -> dict:
+    train_s, test_s = load_split(NER_DIR, lang)
+    path = OUT_DIR / model_name(lang)
+    train_s_time = _fit(lang, train_s, PARAMS, iterations, path)
+    res, elapsed = _evaluate(lang, path, test_s)
     n_tok = sum(len(w) for w, _ in test_s)
-    res = score([t for _, t in test_s], pred)
     return {"lang": lang, "train_sentences": len(train_s), "test_sentences": len(test_s),
             "train_tokens": sum(len(w) for w, _ in train_s), "test_tokens": n_tok,
             "train_seconds": round(train_s_time, 1), "tokens_per_second": round(n_tok / elapsed),
-            "model_bytes": path.stat().st_size, "scores": res}
+            "model_bytes": path.stat().st_size, "params": PARAMS, "iterations": iterations, "scores": res}
+
+
+def validate(lang: str, iterations: int) -> list[dict]:
+    """Scores of each GRID setting on the validation split (fit part of train only)."""
+    fit_s, val_s = validation_split(load_split(NER_DIR, lang)[0])
+    out = []
+    for c1, c2 in GRID:
+        path = Path(f"/tmp/ner_val_{lang}.crfsuite")
+        _fit(lang, fit_s, {**PARAMS, "c1": c1, "c2": c2}, iterations, path)
+        res, _ = _evaluate(lang, path, val_s)
+        out.append({"lang": lang, "c1": c1, "c2": c2, "micro": res["micro"]["f1"],
+                    **{t: res[t]["f1"] for t in EVAL_TYPES}})
+        print(json.dumps(out[-1]), flush=True)
+    return out
+
+
+def news_texts(lang: str) -> Iterator[str]:
+    """Unlabeled news for the clusters: SaudiNewsNet (ar), Fars News (fa)."""
+    if lang == "ar":
+        for zpath in sorted((SHARED / "news" / "saudinewsnet").glob("*.zip")):
+            with zipfile.ZipFile(zpath) as z:
+                for name in sorted(z.namelist()):
+                    for a in json.loads(z.read(name)):
+                        yield (a.get("title") or "") + "\n" + (a.get("content") or "")
+    else:
+        for fpath in sorted((SHARED / "news" / "farsnews").glob("*.json")):
+            for a in json.loads(fpath.read_text(encoding="utf-8")):
+                yield "\n".join([a.get("title") or "", a.get("abstract") or "", *(a.get("paragraphs") or [])])
+
+
+def build_clusters(lang: str, n_ctx: int = 10_000, dim: int = 100) -> Path:
+    """Word clusters: positive PMI of each word with the words at offsets -2, -1, +1, +2 (10k most
+    frequent as contexts), randomized SVD to ``dim``, k-means (k=1024) of the normalised vectors,
+    then k-means of the centroids for the coarser levels. Seeded, so rebuilds are identical."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.utils.extmath import randomized_svd
+
+    docs = [[cluster_key(norm_token(t.text)) for t in tokenize(x)] for x in news_texts(lang)]
+    counts = Counter(w for d in docs for w in d)
+    vocab = [w for w, c in counts.most_common(CLUSTER_VOCAB[lang]) if c >= 3]
+    idx = {w: i for i, w in enumerate(vocab)}
+    n_c = min(n_ctx, len(vocab))
+    rows, cols = [], []
+    for d in docs:
+        ids = np.array([idx.get(w, -1) for w in d], dtype=np.int64)
+        for k, off in enumerate((-2, -1, 1, 2)):
+            a, b = (ids[-off:], ids[:off]) if off < 0 else (ids[:-off], ids[off:])
+            m = (a >= 0) & (b >= 0) & (b < n_c)
+            rows.append(a[m])
+            cols.append(b[m] + k * n_c)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    cooc = sp.coo_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(vocab), 4 * n_c)).tocsr().tocoo()
+    total = cooc.sum()
+    row_p = np.asarray(cooc.sum(1)).ravel() / total
+    ctx_p = np.asarray(cooc.sum(0)).ravel() ** 0.75  # context smoothing (Levy et al. 2015)
+    ctx_p /= ctx_p.sum()
+    pmi = np.log(cooc.data / total) - np.log(row_p[cooc.row]) - np.log(ctx_p[cooc.col] + 1e-12)
+    keep = pmi > 0
+    ppmi = sp.csr_matrix((pmi[keep], (cooc.row[keep], cooc.col[keep])), shape=cooc.shape)
+    u, s, _ = randomized_svd(ppmi, dim, random_state=0, n_iter=4)
+    x = u * np.sqrt(s)
+    x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+    km = MiniBatchKMeans(CLUSTER_KS[-1], random_state=0, batch_size=4096, n_init=1, max_iter=100).fit(x)
+    parents = {str(k): KMeans(k, random_state=0, n_init=2).fit(km.cluster_centers_).labels_.tolist()
+               for k in CLUSTER_KS[:-1]}
+    doc = {"lang": lang, "k": CLUSTER_KS, "source": "SaudiNewsNet" if lang == "ar" else "Fars News",
+           "words": vocab, "fine": km.labels_.tolist(), "parents": parents}
+    path = OUT_DIR / cluster_file(lang)
+    path.write_bytes(gzip.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0))
+    return path
 
 
 CARD = """# Rasd NER models: data card
@@ -124,8 +214,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--langs", default="ar,fa")
+    ap.add_argument("--build-clusters", action="store_true", help="rebuild the word-cluster tables first")
+    ap.add_argument("--validate", action="store_true", help="only compare GRID on the validation split")
     args = ap.parse_args()
     langs = args.langs.split(",")
+    if args.build_clusters:
+        for lang in langs:
+            print(build_clusters(lang), flush=True)
+    if args.validate:
+        with ProcessPoolExecutor(max_workers=min(2, len(langs))) as pool:
+            list(pool.map(validate, langs, [args.iterations] * len(langs)))
+        return
     with ProcessPoolExecutor(max_workers=min(2, len(langs))) as pool:
         results = list(pool.map(train, langs, [args.iterations] * len(langs)))
     rows, sizes = [], []

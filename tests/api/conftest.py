@@ -205,3 +205,74 @@ def token(filled_db):
 @pytest.fixture
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
+
+
+# ---------------------------------------------------------------------- analysed articles (entities, links)
+
+#: our own short report and its Persian translation, plus an unrelated Arabic one
+PAIR_AR = ("محادثات القاهرة وطهران تنتهي بأجواء إيجابية",
+           "قال وزير الخارجية المصري في القاهرة إن المحادثات مع الوفد الإيراني في طهران كانت إيجابية.\n"
+           "وأضاف مصدر دبلوماسي لوكالة رويترز أن الجولة المقبلة ستعقد في بغداد الشهر المقبل.")
+PAIR_FA = ("گفتگوهای قاهره و تهران در فضایی مثبت به پایان رسید",
+           "وزیر امور خارجه مصر در قاهره گفت گفتگوها با هیئت ایرانی در تهران مثبت بود.\n"
+           "یک منبع دیپلماتیک به خبرگزاری رویترز گفت دور بعدی ماه آینده در بغداد برگزار می‌شود.")
+OTHER_AR = ("افتتاح معرض للزهور في بغداد",
+            "افتتح معرض الزهور السنوي أبوابه في بغداد بمشاركة مزارعين من عدة محافظات.\n"
+            "وقالت اللجنة المنظمة إن المعرض يستمر أسبوعا كاملا.")
+
+
+def analysed(title: str, text: str, lang: str, source: str, outlet: str, published: str) -> Article:
+    """An article as the full pipeline leaves it: sentence offsets, entity mentions, attributions."""
+    from rasd import entities
+    from rasd.provenance import analyse
+
+    art = make_article(text, title, lang, source, outlet=outlet, published=published)
+    pos = 0
+    for s in art.sentences:
+        s.start, s.end = pos, pos + len(s.text)
+        pos = s.end + 1
+    art.mentions = entities.extract(art.text, lang, article_id=art.id)
+    art.attributions = analyse(art).attributions
+    return art
+
+
+def analysed_articles() -> list[Article]:
+    return [analysed(*PAIR_AR, "ar", "pair-ar.txt", "صحيفة المنارة", "2024-05-01"),
+            analysed(*PAIR_FA, "fa", "pair-fa.txt", "خبرگزاری کرانه", "2024-05-02"),
+            analysed(*OTHER_AR, "ar", "other-ar.txt", "صحيفة المنارة", "2024-04-20")]
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """Tier-1 encoder, loaded once (its cache is built on first use, ~10 s on a fresh machine)."""
+    from rasd.embed import get_encoder
+    from rasd.errors import RasdError
+
+    try:
+        return get_encoder(1)
+    except RasdError as exc:
+        pytest.skip(f"no tier-1 encoder: {exc}")
+
+
+@pytest.fixture(scope="module")
+def analysis_db(tmp_path_factory, encoder):
+    """Sample articles plus the analysed pair, with vectors for every article."""
+    from rasd.link import index_all
+    from rasd.store.sqlite import SQLiteStore
+
+    path = tmp_path_factory.mktemp("analysis") / "rasd.db"
+    with SQLiteStore(path) as store:
+        for art in [*sample_articles(), *analysed_articles()]:
+            store.put_article(art)
+        index_all(store, encoder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def aclient(analysis_db):
+    from fastapi.testclient import TestClient
+
+    from rasd.api import ApiSettings, create_app
+
+    with TestClient(create_app(ApiSettings(db=str(analysis_db), alert_interval=0))) as c:
+        yield c

@@ -45,3 +45,62 @@ def web_db(db_path):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives a real browser (Playwright + chromium); skipped without one")
+
+
+#: our own Arabic report and its Persian translation, for highlights, compare and entity pages
+WEB_PAIR = [
+    ("ar", "وفد تجاري من بيروت يزور دمشق", "صحيفة المنارة", "2024-04-05",
+     "وصل وفد تجاري من بيروت إلى دمشق أمس لبحث زيادة المبادلات بين البلدين.\n"
+     "وقال رئيس الوفد إن الاتفاق الجديد سيخفض الرسوم على البضائع الزراعية.\n"
+     "وأضاف مسؤول في غرفة التجارة لوكالة رويترز أن التوقيع سيتم في عمان."),
+    ("fa", "هیئت تجاری بیروت از دمشق دیدار کرد", "خبرگزاری کرانه", "2024-04-06",
+     "یک هیئت تجاری از بیروت دیروز برای بررسی افزایش مبادلات میان دو کشور وارد دمشق شد.\n"
+     "رئیس هیئت گفت توافق جدید عوارض کالاهای کشاورزی را کاهش می‌دهد.\n"
+     "یک مقام اتاق بازرگانی به خبرگزاری رویترز گفت امضا در امان انجام خواهد شد."),
+]
+
+
+def analysed(lang, title, outlet, date, text, source):
+    """Through the real entity and attribution code, with true sentence offsets."""
+    from rasd import entities
+    from rasd.provenance import analyse
+
+    art = make_article(lang, title, outlet, date, text, source)
+    pos = 0
+    for s in art.sentences:
+        s.start, s.end = pos, pos + len(s.text)
+        pos = s.end + 1
+    art.mentions = entities.extract(art.text, lang, article_id=art.id)
+    art.attributions = analyse(art).attributions
+    return art
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from rasd.embed import get_encoder
+    from rasd.errors import RasdError
+
+    try:
+        return get_encoder(1)
+    except RasdError as exc:
+        pytest.skip(f"no tier-1 encoder: {exc}")
+
+
+@pytest.fixture(scope="module")
+def pair_db(tmp_path_factory, encoder):
+    """The three list articles plus the analysed pair, all with vectors."""
+    from rasd.link import index_all
+    from rasd.store.sqlite import SQLiteStore
+
+    path = tmp_path_factory.mktemp("web") / "rasd.db"
+    with SQLiteStore(path) as store:
+        for i, row in enumerate(ARTICLES):
+            store.put_article(make_article(*row, source=f"web{i}.txt"))
+        for i, row in enumerate(WEB_PAIR):
+            store.put_article(analysed(*row, source=f"pair{i}.txt"))
+        index_all(store, encoder)
+    return path
+
+
+def pair_ids() -> tuple[str, str]:
+    return tuple(make_article(*row, source=f"pair{i}.txt").id for i, row in enumerate(WEB_PAIR))

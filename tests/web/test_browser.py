@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ARTICLES
+from .conftest import ARTICLES, WEB_PAIR, pair_ids
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("RASD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,14 +36,23 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(web_db, tmp_path):
+    yield from _serve(web_db)
+
+
+@pytest.fixture
+def pair_server(pair_db):
+    yield from _serve(pair_db)
+
+
+def _serve(db):
     from rasd.api.auth import create_token
     from rasd.store.sqlite import SQLiteStore
 
-    with SQLiteStore(web_db) as store:
+    with SQLiteStore(db) as store:
         token = create_token(store, name="browser test")
     port = _free_port()
     env = os.environ | {"RASD_ALERT_BACKOFF": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli.main", "--db", str(web_db), "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli.main", "--db", str(db), "serve", "--port", str(port),
                              "--log-level", "warning"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -137,3 +146,54 @@ def test_read_search_watch_alert(server, page, shots):
     assert "مهرجان الكتاب يمدد أيامه" in alert.inner_text()
     page.screenshot(path=str(shots / "4-watchlists.png"), full_page=True)
     assert len(list(shots.glob("*.png"))) == 4
+
+
+def test_highlights_compare_entity_map(pair_server, page, shots):
+    base, _token = pair_server
+    ar, fa = pair_ids()
+
+    # an Arabic article: entity highlights link to entity pages; speakers underlined; chains and related aside
+    page.goto(f"{base}/articles/{ar}")
+    page.wait_for_selector("article.report mark.ent")
+    assert page.locator("article.report .text mark.ent-loc").count() >= 2
+    assert page.locator("article.report .text a.ent-link").first.get_attribute("href").startswith("/entities/")
+    assert page.eval_on_selector(".att-speaker", "e => getComputedStyle(e).textDecorationLine") == "underline"
+    assert page.eval_on_selector("article.report .text p", "p => getComputedStyle(p).direction") == "rtl"
+    # the side panel sits at the inline end of the RTL layout: left of the text, inside the viewport
+    text_box = page.locator("article.report").bounding_box()
+    side_box = page.locator("aside.side").bounding_box()
+    assert side_box["x"] + side_box["width"] <= text_box["x"] + 1 and side_box["x"] >= 0
+    assert page.locator("aside.side .related li").count() >= 1, page.inner_text("aside.side .related")
+    assert page.locator("aside.side ul.tree li").count() >= 2
+    page.screenshot(path=str(shots / "5-article-entities.png"), full_page=True)
+
+    # compare through the related box: aligned rows side by side, right-to-left
+    page.click("aside.side a.compare")
+    page.wait_for_selector("table.compare")
+    rows = page.locator("table.compare tbody tr.pair")
+    assert rows.count() == 3
+    first = rows.first.locator("td")
+    assert first.nth(0).inner_text().strip() == WEB_PAIR[0][4].split("\n")[0]
+    assert first.nth(2).inner_text().strip() == WEB_PAIR[1][4].split("\n")[0]
+    a_box, b_box = first.nth(0).bounding_box(), first.nth(2).bounding_box()
+    assert a_box["x"] > b_box["x"]  # RTL table: side A on the right
+    assert b_box["x"] >= 0 and a_box["x"] + a_box["width"] <= 1100
+    assert page.eval_on_selector("table.compare td.a", "e => getComputedStyle(e).direction") == "rtl"
+    page.screenshot(path=str(shots / "6-compare.png"), full_page=True)
+
+    # an entity page with its SVG map
+    page.goto(f"{base}/articles/{ar}")
+    page.click("article.report .text a.ent-link >> nth=1")
+    page.wait_for_selector("svg.map")
+    assert page.locator("svg.map g.pt.main circle").count() == 1
+    assert page.locator("svg.map line.grid").count() >= 4
+    box = page.locator("svg.map").bounding_box()
+    assert box["width"] > 300 and box["x"] >= 0
+    assert page.locator("section.named-in li").count() == 2
+    page.screenshot(path=str(shots / "7-entity.png"), full_page=True)
+
+    # the provenance graph
+    page.goto(f"{base}/provenance?ids={ar},{fa}")
+    page.wait_for_selector("svg.graph")
+    assert page.locator("svg.graph g.node").count() >= 4 and page.locator("svg.graph path.edge").count() >= 3
+    page.screenshot(path=str(shots / "8-provenance.png"), full_page=True)

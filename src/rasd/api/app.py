@@ -13,7 +13,9 @@ from . import problems
 from .auth import load_token_file
 from .deps import StorePool
 from .middleware import Guard
+from .routes_analysis import router as analysis_router
 from .routes_articles import router as articles_router
+from .routes_feeds import router as feeds_router
 from .routes_ingest import router as ingest_router
 from .routes_watch import router as watch_router
 from .settings import ApiSettings
@@ -52,6 +54,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.include_router(articles_router)
     app.include_router(ingest_router)
     app.include_router(watch_router)
+    app.include_router(feeds_router)
+    app.include_router(analysis_router)
 
     from ..web.routes import install as install_web
 

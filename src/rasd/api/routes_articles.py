@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -105,10 +105,22 @@ def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 @router.get("/search", response_model=SearchResults, tags=["search"],
-            summary="Keyword search, Arabic/Persian-aware")
+            summary="Keyword search (Arabic/Persian-aware), or semantic search over stored vectors")
 def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500)],
            lang: Annotated[str | None, Query(pattern=LANG)] = None,
-           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
+           limit: Annotated[int, Query(ge=1, le=100)] = 20,
+           mode: Annotated[Literal["keyword", "semantic"], Query(
+               description="keyword: full-text index; semantic: tier-1 query vector vs stored document vectors "
+                           "(only articles with vectors are searched; `indexed` says how many)")] = "keyword",
+           ) -> SearchResults:
+    if mode == "semantic":
+        from .analysis import semantic_search
+
+        found, indexed = semantic_search(store, q, lang=lang, limit=limit)
+        return SearchResults(query=q, lang=lang, mode=mode, indexed=indexed, items=[
+            SearchHitOut(id=a.id, title=a.title, lang=a.lang, outlet=a.outlet,
+                         published=a.published.value if a.published else None, score=round(cos, 4),
+                         snippet=" ".join(a.text[:240].split()), highlights=[]) for a, cos in found])
     items = []
     for hit in store.search(q, limit=limit, lang=lang):
         text, spans = split_snippet(hit.snippet)

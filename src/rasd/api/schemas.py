@@ -140,6 +140,8 @@ class SearchHitOut(BaseModel):
 class SearchResults(BaseModel):
     query: str
     lang: str | None
+    mode: Literal["keyword", "semantic"] = "keyword"
+    indexed: int | None = Field(None, description="semantic mode: how many articles have stored vectors")
     items: list[SearchHitOut]
 
 

@@ -47,11 +47,14 @@ def _store(ctx: click.Context):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--analysis/--no-analysis", default=True, show_default=True,
               help="Also detect entities and attributions (slower); --no-analysis only cleans.")
+@click.option("--stories/--no-stories", default=True, show_default=True,
+              help="Assign each new article to a story as it arrives (needs the tier-1 encoder).")
 @click.pass_context
 def ingest(ctx: click.Context, inputs: tuple[str, ...], max_bytes: int, progress: bool | None,
-           as_json: bool, analysis: bool) -> None:
+           as_json: bool, analysis: bool, stories: bool) -> None:
     """Ingest files, folders, globs, URLs, RSS/Atom feeds, WARC archives or '-' (stdin)."""
     from ..pipeline import default_pipeline
+    from ..runners.local import default_hooks
     from ..runners.local import ingest as run_ingest
     from .progress import IngestProgress
 
@@ -61,6 +64,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], max_bytes: int, progress
         try:
             pipeline = default_pipeline(analysis=analysis, decode={"max_bytes": max_bytes})
             summary = run_ingest(inputs, store, pipeline=pipeline, on_item=bar.update, max_bytes=max_bytes,
+                                 after_store=default_hooks(stories=stories and analysis),
                                  command="ingest " + " ".join(inputs))
         except KeyboardInterrupt:
             bar.stop()
@@ -79,6 +83,8 @@ def _print_summary(summary) -> None:
         f"read [bold]{summary.read}[/], stored [green]{summary.stored}[/], "
         f"new versions [cyan]{summary.new_version}[/], unchanged {summary.unchanged}, "
         f"rejected [{'red' if summary.rejected else 'default'}]{len(summary.rejected)}[/]")
+    for note in summary.notes:
+        console.print(f"[yellow]note[/]: {escape(note)}")
     if summary.rejected:
         for reason, n in summary.rejected_by_reason.items():
             console.print(f"  {n} × {reason}")
@@ -200,7 +206,7 @@ def rejections(ctx, run_id) -> None:
     """Inputs that were rejected, with reasons."""
     store = _store(ctx)
     for r in store.rejections(run_id):
-        console.print(f"{escape(r.source)}\t{r.reason}\t{escape(r.detail)}")
+        click.echo(f"{r.source}\t{r.reason}\t{r.detail}")
 
 
 @cli.command()
@@ -270,6 +276,12 @@ from .provenance_cmds import provenance as _provenance_cmd  # noqa: E402
 cli.add_command(_provenance_cmd)
 
 from . import entity_cmds, link_cmds  # noqa: E402,F401,I001  (register their commands on `cli`)
+from . import watch_cmds  # noqa: E402,F401,I001
+from . import event_cmds  # noqa: E402,F401,I001  (registers `rasd events` and `rasd timeline`)
+
+from . import bulk_cmds  # noqa: E402,F401,I001  (registers `rasd bulk`)
+
+from . import story_cmds  # noqa: E402,F401,I001  (registers stories, story, recluster)
 
 
 def main(argv: list[str] | None = None) -> None:

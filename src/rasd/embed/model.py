@@ -22,7 +22,7 @@ class Layer(nn.Module):
     def __init__(self, hidden: int, heads: int, ffn: int, eps: float):
         super().__init__()
         self.heads, self.hd = heads, hidden // heads
-        self.scale = 1.0 / math.sqrt(self.hd)
+        self.sqrt_hd = math.sqrt(self.hd)
         self.q = nn.Linear(hidden, hidden)
         self.k = nn.Linear(hidden, hidden)
         self.v = nn.Linear(hidden, hidden)
@@ -33,12 +33,13 @@ class Layer(nn.Module):
         self.oln = nn.LayerNorm(hidden, eps=eps)
 
     def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        # Spelled out in the classic BERT pattern so onnxruntime's optimiser fuses it into one Attention op.
+        # Spelled out in the classic BERT pattern (scores *divided* by sqrt(d): a Mul there hides the
+        # mask's Mul from the matcher) so onnxruntime's transformer optimiser fuses one Attention op.
         b, t, h = x.shape
         q = self.q(x).view(b, t, self.heads, self.hd).permute(0, 2, 1, 3)
         k = self.k(x).view(b, t, self.heads, self.hd).permute(0, 2, 3, 1)
         v = self.v(x).view(b, t, self.heads, self.hd).permute(0, 2, 1, 3)
-        probs = torch.softmax(torch.matmul(q, k) * self.scale + bias, dim=-1)
+        probs = torch.softmax(torch.matmul(q, k) / self.sqrt_hd + bias, dim=-1)
         ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(b, t, h)
         x = self.aln(x + self.ao(ctx))
         return self.oln(x + self.fo(F.gelu(self.fi(x))))

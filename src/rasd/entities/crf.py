@@ -73,7 +73,7 @@ def tag_with_probs(tokens: list[Token], matches: list[GazMatch], lang: str) -> t
     tagger = get_tagger(lang)
     if tagger is None or not tokens:
         return None
-    feats = sentence_features([t.text for t in tokens], gaz_tags(len(tokens), matches, get_gazetteer()))
+    feats = sentence_features([t.text for t in tokens], gaz_tags(len(tokens), matches, get_gazetteer()), lang)
     raw = tagger.tag(feats)
     probs = [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
     return to_bio(raw), probs

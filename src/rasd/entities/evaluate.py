@@ -71,6 +71,13 @@ def split(sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     return train, test
 
 
+def validation_split(train: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """The same block rule applied again inside the training part: (fit, validation). Every
+    modelling choice (features, regularisation) is made on this validation part, never on the
+    held-out test part."""
+    return split(train)
+
+
 def load_split(ner_dir: Path, lang: str) -> tuple[list[Sentence], list[Sentence]]:
     return split(read_corpus(ner_dir / CORPORA[lang], lang))
 

@@ -1,16 +1,23 @@
 """CRF features for a sentence: one function shared by training (scripts/train_ner.py) and tagging.
 
 Token-level features are cached per token string (news repeats words), so tagging an article
-costs little more than building the window around each position.
+costs little more than building the window around each position. Besides spelling features they
+include word clusters learned offline from unlabeled news (``ner_clusters_{lang}.json.gz``, built
+by ``scripts/train_ner.py --build-clusters``): rare names share a cluster with frequent ones, which
+the small labelled corpora cannot teach. Cue words (``ner_triggers.json``) mark ORG heads, titles
+and place words.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import threading
 from functools import lru_cache
 from importlib import resources
 
 from .gazetteer import Gazetteer, GazMatch
-from .tokenize import is_arabic_script, norm_token, strip_clitics
+from .tokenize import is_arabic_script, norm_token, strip_clitics, suffix_variants
 
 _AR_ONLY = frozenset("ةىأإؤئ")
 _FA_ONLY = frozenset("پچژگکی")
@@ -21,6 +28,64 @@ def given_names() -> frozenset[str]:
     """Normalised common given names (src/rasd/data/entities/given_names.txt)."""
     raw = resources.files("rasd").joinpath("data/entities/given_names.txt").read_text(encoding="utf-8")
     return frozenset(norm_token(x) for x in raw.splitlines() if x.strip() and not x.startswith("#"))
+
+
+_LOCK = threading.Lock()
+
+
+def cluster_file(lang: str) -> str:
+    return f"ner_clusters_{lang}.json.gz"
+
+
+@lru_cache(maxsize=4)
+def _clusters_locked(lang: str) -> dict[str, tuple[str, ...]]:
+    ref = resources.files("rasd").joinpath(f"data/entities/{cluster_file(lang)}")
+    if not ref.is_file():
+        return {}
+    doc = json.loads(gzip.decompress(ref.read_bytes()).decode("utf-8"))
+    ks = doc["k"]
+    parents = [doc["parents"][str(k)] for k in ks[:-1]]
+    return {w: (*(f"{k}:{p[c]}" for k, p in zip(ks, parents, strict=False)), f"{ks[-1]}:{c}")
+            for w, c in zip(doc["words"], doc["fine"], strict=True)}
+
+
+def word_clusters(lang: str) -> dict[str, tuple[str, ...]]:
+    """Normalised word -> cluster ids, coarse to fine ({} when no table ships for ``lang``)."""
+    with _LOCK:
+        return _clusters_locked(lang)
+
+
+def cluster_key(n: str) -> str:
+    """The key of a normalised token in the cluster tables (all numbers share one)."""
+    return "0" if any(c.isdigit() for c in n) else n
+
+
+def _cluster(n: str, lang: str) -> tuple[str, ...]:
+    table = word_clusters(lang)
+    hit = table.get(cluster_key(n))
+    if hit is None:
+        for form in (strip_clitics(n), *(f for f, _ in suffix_variants(n)[1:])):
+            hit = table.get(form)
+            if hit is not None:
+                return tuple("s" + c for c in hit)
+    return hit or ("none",)
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, str]:
+    """Normalised cue word -> entity type it announces (ner_triggers.json)."""
+    raw = resources.files("rasd").joinpath("data/entities/ner_triggers.json").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for typ, words in json.loads(raw).items():
+        if not typ.startswith("_"):
+            for w in words:
+                out.setdefault(norm_token(w), typ)
+    return out
+
+
+def _trigger(n: str) -> str | None:
+    t = triggers()
+    return t.get(n) or t.get(strip_clitics(n)) or (t.get(n[2:]) if n.startswith("ال") else None)
 
 
 def _is_given(n: str) -> bool:
@@ -42,7 +107,7 @@ def _shape(tok: str) -> str:
 
 
 @lru_cache(maxsize=300_000)
-def token_features(tok: str) -> tuple[str, ...]:
+def token_features(tok: str, lang: str = "ar") -> tuple[str, ...]:
     """Features of the token itself (without position or neighbours)."""
     n = norm_token(tok)
     s = strip_clitics(n)
@@ -66,17 +131,24 @@ def token_features(tok: str) -> tuple[str, ...]:
         f.append("given")
     if any(c.isdigit() for c in n):
         f.append("has_digit")
+    f += (f"c{c}" for c in _cluster(n, lang))
+    trig = _trigger(n)
+    if trig:
+        f.append(f"trig={trig}")
     return tuple(f)
 
 
 @lru_cache(maxsize=300_000)
-def context_features(tok: str, off: int) -> tuple[str, ...]:
+def context_features(tok: str, off: int, lang: str = "ar") -> tuple[str, ...]:
     """The subset of a neighbour's features used in the ±2 window."""
     n = norm_token(tok)
     s = strip_clitics(n)
+    cl = _cluster(n, lang)
+    trig = _trigger(n)
+    t = (f"{off}:trig={trig}",) if trig else ()
     if abs(off) == 2:
-        return (f"{off}:s={s}",)
-    f = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={_shape(tok)}"]
+        return (f"{off}:s={s}", *(f"{off}:c{c}" for c in cl[:1]), *t)
+    f = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={_shape(tok)}", *(f"{off}:c{c}" for c in cl), *t]
     if _is_given(n):
         f.append(f"{off}:given")
     if len(s) > 2:
@@ -100,27 +172,28 @@ def gaz_tags(n: int, matches: list[GazMatch], gaz: Gazetteer) -> list[str]:
     return tags
 
 
-def sentence_features(words: list[str], gtags: list[str]) -> list[list[str]]:
-    """One feature list per token (python-crfsuite's ItemSequence accepts lists of strings)."""
+def sentence_features(words: list[str], gtags: list[str], lang: str = "ar") -> list[list[str]]:
+    """One feature list per token (python-crfsuite's ItemSequence accepts lists of strings);
+    ``lang`` picks the cluster table."""
     n = len(words)
     norms = [norm_token(w) for w in words]
     out = []
     for i, w in enumerate(words):
-        f = ["bias", *token_features(w), "g=" + gtags[i]]
+        f = ["bias", *token_features(w, lang), "g=" + gtags[i]]
         if i == 0:
             f.append("BOS")
         else:
-            f += context_features(words[i - 1], -1)
+            f += context_features(words[i - 1], -1, lang)
             f.append("-1:g=" + gtags[i - 1])
             f.append(f"bg={norms[i - 1]}|{norms[i]}")
             if i > 1:
-                f += context_features(words[i - 2], -2)
+                f += context_features(words[i - 2], -2, lang)
         if i == n - 1:
             f.append("EOS")
         else:
-            f += context_features(words[i + 1], 1)
+            f += context_features(words[i + 1], 1, lang)
             f.append("+1:g=" + gtags[i + 1])
             if i < n - 2:
-                f += context_features(words[i + 2], 2)
+                f += context_features(words[i + 2], 2, lang)
         out.append(f)
     return out

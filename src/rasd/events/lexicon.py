@@ -37,7 +37,7 @@ class Trigger:
 
 def _load(name: str) -> dict[str, Any]:
     try:
-        return json.loads(resources.files("rasd.data.events").joinpath(name).read_text(encoding="utf-8"))
+        return json.loads(resources.files("rasd").joinpath(f"data/events/{name}").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot load event lexicon {name}: {exc}", source=name) from exc
 
@@ -72,4 +72,4 @@ def cues(kind: str, lang: str) -> re.Pattern[str]:
     pre = _AR_PROCLITIC + r"(?:ال)?" if lang not in ("en", "fa") and kind not in ("negation", "units") else ""
     if not alts:
         return re.compile(r"(?!x)x")
-    return re.compile(_START + pre + "(?:" + "|".join(alts) + ")" + (_END if kind != "units" else ""))
+    return re.compile(_START + pre + "(?:" + "|".join(alts) + ")" + (_END if kind not in ("units", "killed", "injured") else ""))

@@ -18,7 +18,6 @@ from ..records import Article
 from ..text.normalize import light_stem, normalize
 
 _TOKEN = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 # Frequent words of four letters or more (normalised spelling) that say nothing about
 # who or where: function words, reporting verbs and news vocabulary.
@@ -59,9 +58,23 @@ def named_tokens(text: str, df: Mapping[str, int] | None = None, n_docs: int = 0
     return out
 
 
+_NUMBER = re.compile(r"\d{1,3}(?:([.,\u066c\u00a0])\d{3})(?:\1\d{3})*(?![\d])|\d+(?:[.,]\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,\u066c\u00a0]\d{3})+")
+
+
 def numbers(text: str) -> set[str]:
-    """Numbers in the text (Arabic-Indic and Persian digits folded), ignoring lone digits."""
-    return {n.replace(",", ".") for n in _NUMBER.findall(normalize(text)) if len(n) >= 2}
+    """Numbers in the text (Arabic-Indic and Persian digits folded), ignoring lone digits.
+
+    Digit groups of three are thousands whatever the separator ("45.000", "45,000" and
+    "45\u00a0000" all give "45000"), so a German and an English report of one count agree.
+    """
+    out = set()
+    for m in _NUMBER.finditer(normalize(text)):
+        n = m.group(0)
+        n = re.sub(r"\D", "", n) if _GROUPED.fullmatch(n) else n.replace(",", ".")
+        if len(n) >= 2:
+            out.add(n)
+    return out
 
 
 def overlap(a: set[str], b: set[str]) -> float:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..errors import RasdError
 from ..pipeline import Pipeline, default_pipeline
 from ..records import Article, RawDocument, Rejection
 from ..store.base import PutOutcome, PutResult, Store
@@ -22,6 +24,7 @@ class IngestSummary:
     rejected: list[Rejection] = field(default_factory=list)
     interrupted: bool = False
     run_id: int | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rejected_by_reason(self) -> dict[str, int]:
@@ -30,8 +33,11 @@ class IngestSummary:
     def as_dict(self) -> dict:
         return {"read": self.read, "stored": self.stored, "new_version": self.new_version,
                 "unchanged": self.unchanged, "rejected": len(self.rejected),
-                "rejected_by_reason": self.rejected_by_reason, "interrupted": self.interrupted}
+                "rejected_by_reason": self.rejected_by_reason, "interrupted": self.interrupted,
+                "notes": self.notes}
 
+
+log = logging.getLogger(__name__)
 
 OnItem = Callable[[Article | Rejection, PutResult | None], None]
 #: called after an article is stored or versioned (alerts, story assignment, ...)
@@ -46,8 +52,32 @@ def alert_hook(store: Store, article: Article, result: PutResult) -> None:
         check_article(store, article)
 
 
-#: hooks every ingest runs unless told otherwise
-DEFAULT_AFTER_STORE: list[AfterStore] = [alert_hook]
+class StoryHook:
+    """Assign each new article to a story as it arrives (online clustering).
+
+    Needs the tier-1 encoder; where it cannot be built (e.g. torch missing for the one-time
+    conversion) story assignment is switched off for the run with a note, and the articles are
+    still stored — `rasd recluster` assigns them later.
+    """
+
+    def __init__(self) -> None:
+        self.disabled: str | None = None
+
+    def __call__(self, store: Store, article: Article, result: PutResult) -> None:
+        if self.disabled or not hasattr(store, "conn") or type(store).__name__ != "SQLiteStore":
+            return
+        from ..stories import assign
+
+        try:
+            assign(store, article)
+        except (ImportError, RasdError) as exc:
+            self.disabled = f"story assignment off for this run: {exc}"
+            log.warning(self.disabled)
+
+
+def default_hooks(*, stories: bool = True, alerts: bool = True) -> list[AfterStore]:
+    """The after-store hooks an ingest runs: watchlist alerts, then story assignment."""
+    return [h for h, on in ((alert_hook, alerts), (StoryHook(), stories)) if on]
 
 
 def ingest(
@@ -69,7 +99,7 @@ def ingest(
     from ..ingest.sources import iter_inputs
 
     pipeline = pipeline or default_pipeline(decode={"max_bytes": max_bytes})
-    hooks = DEFAULT_AFTER_STORE if after_store is None else after_store
+    hooks = default_hooks() if after_store is None else after_store
     summary = IngestSummary()
     summary.run_id = store.start_run(command)
 
@@ -102,5 +132,6 @@ def ingest(
         summary.interrupted = True
         raise
     finally:
+        summary.notes.extend(h.disabled for h in hooks if getattr(h, "disabled", None))
         store.finish_run(summary.run_id, summary.as_dict())
     return summary

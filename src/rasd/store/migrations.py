@@ -54,9 +54,11 @@ SQLITE_MIGRATIONS: list[Migration] = [
             PRIMARY KEY (id, version)
         );
 
-        -- stemmed, normalised tokens (rasd.text.normalize.search_tokens); rowid = articles.rowid
+        -- stemmed, normalised tokens (rasd.text.normalize.index_token_groups); rowid = articles.rowid.
+        -- title and body hold one token per word, so phrases line up; alt holds the clitic-stripped
+        -- alternatives, so single-word queries also find the word behind a proclitic
         CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, body, tokenize = 'unicode61 remove_diacritics 0'
+            title, body, alt, tokenize = 'unicode61 remove_diacritics 0'
         );
 
         CREATE TABLE runs (
@@ -183,6 +185,124 @@ SQLITE_MIGRATIONS: list[Migration] = [
             PRIMARY KEY (article_id, start, "end")
         );
         CREATE INDEX mentions_entity ON mentions(entity_id);
+        """,
+    ),
+    Migration(
+        40,
+        "events: frames, their evidence sentences and entities",
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            date TEXT,
+            place TEXT,
+            modality TEXT NOT NULL DEFAULT 'asserted',
+            negated INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX events_type_date ON events(type, date);
+        CREATE INDEX events_place ON events(place);
+        CREATE TABLE event_articles (
+            event_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            sentence INTEGER NOT NULL,
+            PRIMARY KEY (event_id, article_id, sentence)
+        );
+        CREATE INDEX event_articles_article ON event_articles(article_id);
+        CREATE TABLE event_entities (
+            event_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            PRIMARY KEY (event_id, entity_id, role)
+        );
+        CREATE INDEX event_entities_entity ON event_entities(entity_id);
+        """,
+    ),
+    Migration(
+        30,
+        "stories: story and topic aggregates, members, events, redirects, term/entity frequencies",
+        """
+        -- one row per story; state holds the running aggregates (JSON), centroid the summed vectors
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            topic_id TEXT,
+            status TEXT NOT NULL DEFAULT 'active',
+            headline TEXT NOT NULL DEFAULT '',
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            languages TEXT NOT NULL DEFAULT '[]',
+            outlets TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT,
+            last_updated TEXT,
+            earliest_article_id TEXT,
+            first_day REAL,
+            last_day REAL,
+            centroid BLOB,
+            state TEXT NOT NULL DEFAULT '{}',
+            summary TEXT NOT NULL DEFAULT '[]',
+            summary_n INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_status_last ON stories(status, last_updated);
+        CREATE INDEX stories_topic ON stories(topic_id);
+        CREATE TABLE topics (
+            id TEXT PRIMARY KEY,
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            first_day REAL,
+            last_day REAL,
+            centroid BLOB,
+            state TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        -- the story of each article version, with the clusterer's features and why it went there
+        CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL DEFAULT '',
+            probability REAL NOT NULL DEFAULT 0,
+            signals TEXT NOT NULL DEFAULT '{}',
+            features TEXT NOT NULL DEFAULT '{}',
+            relation TEXT,
+            relation_to TEXT,
+            assigned_at TEXT NOT NULL
+        );
+        CREATE INDEX story_members_story ON story_members(story_id);
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            other_id TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX story_events_story ON story_events(story_id);
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE story_df (
+            key TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        );
+        """,
+    ),
+    Migration(
+        50,
+        "bulk: per-shard completion of resumable bulk jobs",
+        """
+        -- one row per (job, shard); a shard marked 'done' is skipped when the job runs again
+        CREATE TABLE bulk_progress (
+            job TEXT NOT NULL,
+            shard TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            counts TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (job, shard)
+        );
         """,
     ),
 ]

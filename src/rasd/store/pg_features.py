@@ -233,3 +233,38 @@ class LinkMethods:
                 " ORDER BY score DESC", (article_id, article_id)).fetchall()
         return [{"other": r[1] if r[0] == article_id else r[0], "relation": r[2], "score": r[3],
                  "original": r[4], "evidence": json.loads(r[5])} for r in rows]
+
+
+class BulkMethods:
+    """Per-shard progress of resumable bulk jobs (SQLite migration 50)."""
+
+    def _tx(self) -> Any: ...  # provided by PostgresStore
+
+    def _guard(self) -> Any: ...
+
+    def bulk_done(self, job: str) -> set[str]:
+        """Keys of the shards of ``job`` already marked done (skipped when the job runs again)."""
+        with self._guard() as c:
+            return {r[0] for r in c.execute(
+                "SELECT shard FROM bulk_progress WHERE job = %s AND status = 'done'", (job,)).fetchall()}
+
+    def bulk_mark(self, job: str, shard: str, status: str, counts: dict[str, Any] | None = None,
+                  label: str = "") -> None:
+        """Record a shard's status (done, failed) with its counts; the last write wins."""
+        with self._tx() as c:
+            c.execute("INSERT INTO bulk_progress(job, shard, label, status, counts, updated_at)"
+                      " VALUES (%s,%s,%s,%s,%s::jsonb,%s) ON CONFLICT (job, shard) DO UPDATE SET"
+                      " label = excluded.label, status = excluded.status, counts = excluded.counts,"
+                      " updated_at = excluded.updated_at", (job, shard, label, status, _js(counts or {}), now()))
+
+    def bulk_progress(self, job: str) -> list[dict[str, Any]]:
+        """Every recorded shard of ``job``, oldest update first."""
+        with self._guard() as c:
+            rows = c.execute("SELECT shard, label, status, counts, updated_at FROM bulk_progress WHERE job = %s"
+                             " ORDER BY updated_at, seq", (job,)).fetchall()
+        return [dict(shard=r[0], label=r[1], status=r[2], counts=r[3], updated_at=r[4]) for r in rows]
+
+    def bulk_reset(self, job: str) -> int:
+        """Forget the progress of ``job`` (the next run processes every shard again); returns rows removed."""
+        with self._tx() as c:
+            return c.execute("DELETE FROM bulk_progress WHERE job = %s", (job,)).rowcount

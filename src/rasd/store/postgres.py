@@ -16,10 +16,12 @@ from typing import Any
 from ..errors import ArticleNotFound, ConfigError, StoreError
 from ..records import Article, Rejection, article_from_dict, to_dict
 from ..text.highlight import fts_query, snippet
-from ..text.normalize import index_tokens
+from ..text.normalize import index_token_groups
 from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import now
-from .pg_features import LinkMethods, WatchMethods
+from .pg_entities import PgEntityTables
+from .pg_events import PgEventTables
+from .pg_features import BulkMethods, LinkMethods, WatchMethods
 from .pg_migrations import pg_migrate
 
 try:
@@ -70,11 +72,12 @@ def tsvector_literal(title: str, body: str) -> str:
     positions: dict[str, list[str]] = {}
     pos = 0
     for text, weight in ((title, "A"), (body, "B")):
-        for lex in _lexemes(index_tokens(text)):
-            pos += 1
-            plist = positions.setdefault(lex, [])
-            if len(plist) < _MAX_POSITIONS and len(lex.encode()) < 2046:
-                plist.append(f"{min(pos, _MAX_POS)}{weight}")
+        for group in index_token_groups(text):
+            pos += 1  # a group's alternatives share one position, so phrases still line up
+            for lex in _lexemes(list(group)):
+                plist = positions.setdefault(lex, [])
+                if len(plist) < _MAX_POSITIONS and len(lex.encode()) < 2046:
+                    plist.append(f"{min(pos, _MAX_POS)}{weight}")
         pos += 1
     out, size = [], 0
     for lex, plist in positions.items():
@@ -101,7 +104,7 @@ def tsquery_literal(text: str) -> str:
     return " & ".join(parts)
 
 
-class PostgresStore(WatchMethods, LinkMethods):
+class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, BulkMethods):
     """Articles, version history, full-text search, runs, rejections and feed state in PostgreSQL."""
 
     def __init__(self, url: str):
@@ -142,7 +145,7 @@ class PostgresStore(WatchMethods, LinkMethods):
                           " content_hash = excluded.content_hash, replaced_at = excluded.replaced_at,"
                           " data = excluded.data", (article.id, version, old_hash, now(), old_data))
                 article.version = version + 1
-                vector = tsvector_literal(article.title, article.text)
+                vector = tsvector_literal(article.title, article.norm_text or article.text)
                 c.execute("UPDATE articles SET version=%s, content_hash=%s, source=%s, url=%s, fetched_at=%s,"
                           " ingested_at=%s, lang=%s, title=%s, published=%s, outlet=%s, date_doubtful=%s,"
                           " data=%s::json, search_tokens=%s::tsvector WHERE seq=%s",
@@ -150,12 +153,13 @@ class PostgresStore(WatchMethods, LinkMethods):
                 outcome = PutOutcome.NEW_VERSION
             else:
                 article.version = 1
-                vector = tsvector_literal(article.title, article.text)
+                vector = tsvector_literal(article.title, article.norm_text or article.text)
                 c.execute("INSERT INTO articles(id, version, content_hash, source, url, fetched_at, ingested_at,"
                           " lang, title, published, outlet, date_doubtful, data, search_tokens)"
                           " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::json,%s::tsvector)",
                           (*self._columns(article), vector))
                 outcome = PutOutcome.STORED
+            self._write_mentions(c, article)
             return PutResult(outcome, article.id, article.version)
 
     @staticmethod

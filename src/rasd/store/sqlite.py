@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ArticleNotFound, NotFound, StoreError
 from ..records import Article, Rejection, article_from_dict, to_dict
 from ..text.highlight import fts_query, snippet
-from ..text.normalize import index_tokens
+from ..text.normalize import index_token_groups
 from ..watch.models import Alert, Watchlist
 from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import migrate, now
@@ -85,8 +85,12 @@ class SQLiteStore(EntityTables):
                 rowid = cur.lastrowid
                 outcome = PutOutcome.STORED
             self._write_mentions(c, article)
-            c.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
-                      (rowid, " ".join(index_tokens(article.title)), " ".join(index_tokens(article.norm_text or article.text))))
+            title_groups = index_token_groups(article.title)
+            body_groups = index_token_groups(article.norm_text or article.text)
+            alternatives = [t for g in title_groups + body_groups for t in g[1:]]
+            c.execute("INSERT INTO articles_fts(rowid, title, body, alt) VALUES (?, ?, ?, ?)",
+                      (rowid, " ".join(g[0] for g in title_groups), " ".join(g[0] for g in body_groups),
+                       " ".join(alternatives)))
             return PutResult(outcome, article.id, article.version)
 
     def _columns(self, a: Article) -> tuple:
@@ -155,7 +159,7 @@ class SQLiteStore(EntityTables):
         match = fts_query(text)
         if not match:
             return []
-        sql = ("SELECT a.data, bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts "
+        sql = ("SELECT a.data, bm25(articles_fts, 2.0, 1.0, 0.5) AS score FROM articles_fts "
                "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?")
         args: list[Any] = [match]
         if lang:
@@ -407,6 +411,51 @@ class SQLiteStore(EntityTables):
             (article_id, article_id)).fetchall()
         return [{"other": r[1] if r[0] == article_id else r[0], "relation": r[2], "score": r[3],
                  "original": r[4], "evidence": json.loads(r[5])} for r in rows]
+
+    # ------------------------------------------------------------------ events (issue 9)
+
+    def put_events(self, events: list) -> int:
+        """Store event frames (an article's earlier frames are replaced); returns how many."""
+        from ..events.store import save_events
+
+        with self._lock:
+            return save_events(self.conn, events)
+
+    def list_events(self, **filters: Any) -> list:
+        """Stored event frames in date order; filters: type, actor, place, date_from, date_to, article_ids."""
+        from ..events.store import load_events
+
+        with self._lock:
+            return load_events(self.conn, **filters)
+
+
+    # ------------------------------------------------------------------ bulk jobs (resumable `rasd bulk`)
+
+    def bulk_done(self, job: str) -> set[str]:
+        """Keys of the shards of ``job`` already marked done (skipped when the job runs again)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT shard FROM bulk_progress WHERE job = ? AND status = 'done'", (job,))}
+
+    def bulk_mark(self, job: str, shard: str, status: str, counts: dict[str, Any] | None = None,
+                  label: str = "") -> None:
+        """Record a shard's status (done, failed) with its counts; the last write wins."""
+        with self._lock, self._tx() as c:
+            c.execute("INSERT INTO bulk_progress(job, shard, label, status, counts, updated_at) VALUES (?,?,?,?,?,?)"
+                      " ON CONFLICT(job, shard) DO UPDATE SET label = excluded.label, status = excluded.status,"
+                      " counts = excluded.counts, updated_at = excluded.updated_at",
+                      (job, shard, label, status, json.dumps(counts or {}, ensure_ascii=False), now()))
+
+    def bulk_progress(self, job: str) -> list[dict[str, Any]]:
+        """Every recorded shard of ``job``, oldest update first."""
+        rows = self.conn.execute("SELECT shard, label, status, counts, updated_at FROM bulk_progress WHERE job = ?"
+                                 " ORDER BY updated_at, rowid", (job,))
+        return [dict(shard=r[0], label=r[1], status=r[2], counts=json.loads(r[3]), updated_at=r[4]) for r in rows]
+
+    def bulk_reset(self, job: str) -> int:
+        """Forget the progress of ``job`` (the next run processes every shard again); returns rows removed."""
+        with self._lock, self._tx() as c:
+            return c.execute("DELETE FROM bulk_progress WHERE job = ?", (job,)).rowcount
+
 
 _ALERT_COLS = ("id, watchlist_id, article_id, matched, created_at, status, attempts, next_attempt_at,"
                " delivered_at, channels_done, last_error, log")

@@ -148,7 +148,7 @@ class Clusterer:
             st = states.get(sid)
             if st is None:
                 continue
-            sig = signals(f, st, self.idf, tau, cos)
+            sig = signals(f, st, self.idf, tau, cos, p.cross_offset)
             prob = probability(sig, p)
             out.append((sid, prob, sig))
         out.sort(key=lambda t: (-t[1], t[0]))

@@ -110,6 +110,9 @@ _START: list[tuple[str, str, int]] = [
                          "mots clés", "catégories") + r"\s*[:：]", 30),
     ("end_marker", _alts("انتهای پیام", "انتهای خبر", "پایان پیام") + r"(?:\W.{0,20})?$", 6),
     ("copyright", r"(?:copyright|\(c\))\s*(?:©|\(c\)|\d{4})", 25),
+    # "کد خبر: 123456", "رقم الخبر: 123", "News ID: 123": the site's own article number
+    ("news_id", r"(?:(?:كد|شناسه|شماره)\s*(?:خبر|مطلب)|رقم\s*(?:ال)?(?:خبر|مقال)|(?:news|article|story|post)\s*"
+                r"(?:id|no|number)|id|réf(?:érence)?)\s*[:：#.]?\s*[\w\-/]*\d[\w\-/]*$", 6),
 ]
 # Phrases that mark a copyright line wherever they occur in a short line.
 _COPYRIGHT = re.compile("©|" + _alts(
@@ -223,7 +226,7 @@ def _pattern_reason(ln: _Line) -> str | None:
         if tokens and all(t in _SOCIAL for t in tokens) and (len(tokens) >= 2 or ln.words == 1):
             return "share_prompt"
     for reason, rx, max_words in _START_RE:
-        if ln.words <= max_words and rx.match(ln.core if reason != "copyright" else ln.norm):
+        if ln.words <= max_words and rx.match(ln.norm if reason in ("copyright", "news_id") else ln.core):
             return reason
     if ln.words <= _COPYRIGHT_MAX_WORDS and _COPYRIGHT.search(ln.norm):
         return "copyright"
@@ -241,46 +244,63 @@ def _is_periodic(text: str) -> bool:
     return p < len(compact) and p >= 8 and len(compact) // p <= 4 and sum(c.isalpha() for c in compact[:p]) >= 5
 
 
+def _is_name(ln: _Line) -> bool:
+    """A short line that could be a site's name: no sentence, no figures (a "24" channel aside)."""
+    return (ln.words <= 4 and len(ln.text) <= 40 and not ln.ends_sentence and not ln.ellipsis
+            and not any(c.isdigit() for c in _CHANNEL_24.sub("", ln.norm)))
+
+
 def _site_name(lines: list[_Line], reasons: dict[int, str], keep: set[int]) -> None:
-    """A short name line at the very end: next to logo/URL/copyright furniture, or a media name
-    ("… News") right after the last body paragraph."""
+    """A short name line at the very end: next to logo/URL/copyright furniture, the last line after
+    any furniture (an ad label, a widget), or a media name ("… News") right after the body."""
     tail = [ln for ln in lines if ln.text]
     for k in range(len(tail) - 1, -1, -1):
         ln = tail[k]
         if ln.i in reasons:
             continue
-        short = ln.words <= 4 and len(ln.text) <= 40 and not ln.ends_sentence and not ln.ellipsis
-        if not short or ln.i in keep or any(c.isdigit() for c in _CHANNEL_24.sub("", ln.norm)):
+        if not _is_name(ln) or ln.i in keep:
             return
         near = [tail[j] for j in (k - 1, k + 1) if 0 <= j < len(tail)]
-        by_furniture = any(reasons.get(n.i) in ("logo", "url", "copyright") for n in near)
+        last_after = k == len(tail) - 1 and k > 0 and tail[k - 1].i in reasons
+        by_furniture = last_after or any(reasons.get(n.i) in ("logo", "url", "copyright") for n in near)
         media = k > 0 and tail[k - 1].is_body and any(w in _MEDIA_WORDS for w in ln.norm.split())
         if by_furniture or media:
             reasons[ln.i] = "site_name"
         return
 
 
-def _is_headline(ln: _Line) -> bool:
-    return ln.words <= 12 and not ln.ends_sentence and not ln.ellipsis
+def _is_headline(ln: _Line, max_words: int = 12) -> bool:
+    return ln.words <= max_words and not ln.ends_sentence and not ln.ellipsis
+
+
+def _is_block_start(ln: _Line, reason: str | None) -> bool:
+    """A bare widget heading ("Read also", "مطالب مرتبط") or an end marker; an inline
+    "Read also: <title>" is one teaser on its own, not the head of a list."""
+    if reason == "end_marker":
+        return True
+    return reason in _BLOCK_STARTS and bool(_FULL_RE[reason].fullmatch(ln.core))
 
 
 def _blocks(lines: list[_Line], reasons: dict[int, str], keep: set[int]) -> None:
     """Teaser lines after a see-also/most-read heading or an end marker, up to the next body paragraph.
 
     A long line ending in "…" counts as a teaser summary only right after a teaser headline, so a
-    body paragraph that trails off with an ellipsis is not mistaken for one.
+    body paragraph that trails off with an ellipsis is not mistaken for one.  A short name as the
+    last line after a summary is the site's name, left for :func:`_site_name`.
     """
-    starts = [k for k, ln in enumerate(lines) if reasons.get(ln.i) in _BLOCK_STARTS]
+    starts = [k for k, ln in enumerate(lines) if _is_block_start(ln, reasons.get(ln.i))]
     for h in starts:
-        after_headline = False
-        for ln in lines[h + 1:]:
-            if not ln.text or ln.i in reasons:
-                continue
+        after_headline = after_summary = False
+        rest = [ln for ln in lines[h + 1:] if ln.text and ln.i not in reasons]
+        for n, ln in enumerate(rest):
             summary = ln.ellipsis and (after_headline or ln.words < _BODY_WORDS)
-            if ln.i in keep or ln.is_body or (ln.words >= _BODY_WORDS and not summary):
+            teaser_head = _is_headline(ln, 20)
+            if ln.i in keep or ln.is_body or (ln.words >= _BODY_WORDS and not summary and not teaser_head):
+                break
+            if after_summary and n == len(rest) - 1 and _is_name(ln):
                 break
             reasons[ln.i] = "related_block"
-            after_headline = _is_headline(ln)
+            after_headline, after_summary = teaser_head, summary
     # Headline + "…" summary pairs at the very end are a widget even without a heading.
     run: list[_Line] = []
     for ln in reversed(lines):

@@ -119,13 +119,20 @@ def search_tokens(text: str) -> list[str]:
     return [light_stem(t) for t in _TOKEN.findall(normalize(text))]
 
 
-def index_tokens(text: str) -> list[str]:
-    """Tokens to index: :func:`search_tokens` plus, for words with a one-letter proclitic
-    (و ف ب ل ك) that the conservative stemmer keeps, the form without it — so a query
-    for «داعش» finds «لداعش» and «وداعش» without stripping the ل of «ليبيا» from queries."""
-    out = []
+def index_token_groups(text: str) -> list[tuple[str, ...]]:
+    """One group per word position: the search token, plus — for words with a one-letter proclitic
+    (و ف ب ل ك) that the conservative stemmer keeps — the form without it. So a query for «داعش»
+    finds «لداعش» and «وداعش» without stripping the ل of «ليبيا» from queries. Indexes put a
+    group's alternatives at the same position so phrase queries still line up."""
+    out: list[tuple[str, ...]] = []
     for tok in search_tokens(text):
-        out.append(tok)
-        if len(tok) >= 5 and tok[0] in "وفبلك" and "\u0600" <= tok[0] <= "\u06ff":
-            out.append(light_stem(tok[1:]))
+        if len(tok) >= 5 and tok[0] in "وفبلك":
+            out.append((tok, light_stem(tok[1:])))
+        else:
+            out.append((tok,))
     return out
+
+
+def index_tokens(text: str) -> list[str]:
+    """All tokens to index, alternatives flattened (see :func:`index_token_groups`)."""
+    return [tok for group in index_token_groups(text) for tok in group]

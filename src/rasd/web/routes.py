@@ -81,10 +81,12 @@ def article_list(request: Request, store: StoreDep,
 
 @router.get("/articles/{article_id}")
 def article_view(request: Request, store: StoreDep, article_id: ArticleId):
+    from .pages import article_context
+
     art = store.get_article(article_id)
     versions = store.versions(art.id)
     return templates.TemplateResponse(request, "article.html", {
-        "a": art, "versions": versions, "section": "articles"})
+        "a": art, "versions": versions, "section": "articles", **article_context(store, art)})
 
 
 @router.get("/search")
@@ -121,7 +123,10 @@ def watchlists_page(request: Request, store: StoreDep):
 def install(app: FastAPI) -> None:
     """Mount the pages, the static files and the HTML error page on ``app``."""
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from .pages import router as pages_router
+
     app.include_router(router)
+    app.include_router(pages_router)
 
     def render_error(request: Request, status: int, detail: str) -> HTMLResponse:
         return templates.TemplateResponse(request, "error.html", {"status": status, "detail": detail,

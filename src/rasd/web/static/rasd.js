@@ -1,4 +1,4 @@
-// Watchlist create/delete through the JSON API with a bearer token kept in localStorage.
+// Watchlist and feed create/delete through the JSON API with a bearer token kept in localStorage.
 "use strict";
 (function () {
   const KEY = "rasd-token";
@@ -15,7 +15,16 @@
     try { const p = await resp.json(); detail = p.title + ": " + p.detail; } catch (e) { /* not JSON */ }
     status.textContent = detail;
   }
-  document.getElementById("new-watchlist").addEventListener("submit", async (ev) => {
+  const feedForm = document.getElementById("new-feed");
+  if (feedForm) feedForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    localStorage.setItem(KEY, tokenInput.value.trim());
+    const f = new FormData(ev.target);
+    report(await fetch("/api/feeds", { method: "POST", headers: headers(),
+      body: JSON.stringify({ url: f.get("url"), name: f.get("name") || "" }) }));
+  });
+  const wlForm = document.getElementById("new-watchlist");
+  if (wlForm) wlForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     localStorage.setItem(KEY, tokenInput.value.trim());
     const f = new FormData(ev.target);
@@ -25,6 +34,7 @@
     report(await fetch("/api/watchlists", { method: "POST", headers: headers(), body: JSON.stringify(body) }));
   });
   document.querySelectorAll("button.delete").forEach((b) => b.addEventListener("click", async () => {
-    report(await fetch("/api/watchlists/" + b.dataset.id, { method: "DELETE", headers: headers() }));
+    const api = b.dataset.api || "/api/watchlists/";
+    report(await fetch(api + b.dataset.id, { method: "DELETE", headers: headers() }));
   }));
 })();

@@ -1,0 +1,83 @@
+"""Entity mention tables of the PostgreSQL store: the methods of :mod:`rasd.store.sqlite_entities`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import Article, Mention
+
+
+class PgEntityTables:
+    """Mixin for :class:`~rasd.store.postgres.PostgresStore` (expects ``conn`` and ``_guard()``)."""
+
+    conn: Any
+
+    def _guard(self) -> Any: ...  # provided by PostgresStore
+
+    @staticmethod
+    def _write_mentions(c: Any, article: Article) -> None:
+        """Replace the article's mention rows (called inside put_article's transaction)."""
+        c.execute("DELETE FROM mentions WHERE article_id = %s", (article.id,))
+        if not article.mentions:
+            return
+        with c.cursor() as cur:
+            cur.executemany(
+                'INSERT INTO mentions(article_id, start, "end", text, type, entity_id) VALUES (%s,%s,%s,%s,%s,%s)'
+                ' ON CONFLICT (article_id, start, "end") DO UPDATE SET text = excluded.text,'
+                " type = excluded.type, entity_id = excluded.entity_id",
+                [(article.id, m.start, m.end, m.text.replace("\x00", ""), m.type, m.entity_id)
+                 for m in article.mentions])
+
+    def mentions_of(self, article_id: str) -> list[Mention]:
+        with self._guard():
+            rows = self.conn.execute('SELECT article_id, start, "end", text, type, entity_id FROM mentions'
+                                     " WHERE article_id = %s ORDER BY start", (article_id,)).fetchall()
+        return [Mention(*r) for r in rows]
+
+    def entity_counts(self, *, type: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Entities by number of articles naming them, with the surface names seen per language."""
+        sql = ("SELECT m.entity_id, min(m.type), count(DISTINCT m.article_id) AS n, count(*) AS k FROM mentions m"
+               " WHERE m.entity_id IS NOT NULL")
+        args: list[Any] = []
+        if type:
+            sql += " AND m.type = %s"
+            args.append(type)
+        sql += " GROUP BY m.entity_id ORDER BY n DESC, k DESC, m.entity_id LIMIT %s OFFSET %s"
+        with self._guard():
+            rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
+        return [{"entity_id": eid, "type": t, "articles": n, "mentions": k, "names": self.entity_names(eid)}
+                for eid, t, n, k in rows]
+
+    def entity_names(self, entity_id: str) -> dict[str, list[str]]:
+        """Surface forms seen in the store, per article language, most frequent first."""
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT a.lang, m.text, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.entity_id = %s GROUP BY a.lang, m.text ORDER BY count(*) DESC, m.text",
+                (entity_id,)).fetchall()
+        names: dict[str, list[str]] = {}
+        for lang, text, _ in rows:
+            names.setdefault(lang, []).append(text)
+        return names
+
+    def entity_articles(self, entity_id: str, limit: int = 100) -> list[str]:
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT m.article_id FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = %s"
+                " GROUP BY m.article_id, a.published, a.seq"
+                " ORDER BY COALESCE(a.published, '') DESC, count(*) DESC, a.seq DESC LIMIT %s",
+                (entity_id, limit)).fetchall()
+        return [r[0] for r in rows]
+
+    def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Other entities named in the same articles, by number of shared articles."""
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT o.entity_id, count(DISTINCT o.article_id) FROM mentions m JOIN mentions o"
+                " ON o.article_id = m.article_id AND o.entity_id != m.entity_id"
+                " WHERE m.entity_id = %s AND o.entity_id IS NOT NULL GROUP BY o.entity_id"
+                " ORDER BY count(DISTINCT o.article_id) DESC, o.entity_id LIMIT %s", (entity_id, limit)).fetchall()
+        return [(eid, n) for eid, n in rows]
+
+
+__all__ = ["PgEntityTables"]

@@ -1,0 +1,178 @@
+"""Reading stories back: headline, extractive summary, what each language adds, export rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import NotFound
+from ..records import Story
+
+#: raw e5 sentence cosine above which two sentences say the same thing (translations ~0.85-0.95)
+SAME_SENTENCE = 0.86
+PREFERRED = ("ar", "fa", "en")
+
+
+@dataclass(slots=True)
+class StoryView:
+    story: Story
+    members: list[dict[str, Any]] = field(default_factory=list)
+    additions: dict[str, list[str]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def resolve_id(store: Any, sid: str) -> str:
+    seen = set()
+    while sid not in seen:
+        seen.add(sid)
+        row = store.conn.execute("SELECT new_id FROM story_redirects WHERE old_id = ?", (sid,)).fetchone()
+        if row is None:
+            break
+        sid = row[0]
+    if store.conn.execute("SELECT 1 FROM stories WHERE id = ?", (sid,)).fetchone() is None:
+        raise NotFound(f"no story with id {sid!r}")
+    return sid
+
+
+def _row_story(r: tuple) -> Story:
+    sid, topic, headline, langs, outlets, first, last, earliest, summary, state = r
+    members = json.loads(state).get("members", [])
+    return Story(sid, headline, members, json.loads(langs), json.loads(outlets), first, last, earliest, topic,
+                 json.loads(summary))
+
+
+_COLS = "id, topic_id, headline, languages, outlets, first_seen, last_updated, earliest_article_id, summary, state"
+
+
+def list_stories(store: Any, limit: int | None = 50, offset: int = 0) -> list[Story]:
+    """Active stories, most recently updated first."""
+    sql = f"SELECT {_COLS} FROM stories WHERE status='active' ORDER BY last_updated DESC, n_articles DESC, id"
+    args: list[Any] = []
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        args = [limit, offset]
+    return [_row_story(r) for r in store.conn.execute(sql, args)]
+
+
+def _sentences(store: Any, ids: list[str], encoder: Any) -> list[tuple[str, str, str, np.ndarray]]:
+    """(article id, lang, sentence, vector) of every member, vectors from the linking layer's store."""
+    from ..link.embeddings import ensure, units
+
+    out = []
+    for aid in ids:
+        try:
+            art = store.get_article(aid)
+        except Exception:  # noqa: BLE001 - a member deleted from the store is skipped
+            continue
+        _, sent = ensure(store, art, encoder)
+        for text, vec in zip(units(art), sent, strict=False):
+            out.append((aid, art.lang, text, vec))
+    return out
+
+
+def summarize(sents: list[tuple[str, str, str, np.ndarray]], n: int = 3,
+              prefer: tuple[str, ...] = PREFERRED) -> list[str]:
+    """Sentences that most members carry (a close sentence in many other articles), deduplicated."""
+    if not sents:
+        return []
+    mat = np.vstack([s[3] for s in sents])
+    sims = mat @ mat.T
+    owners = [s[0] for s in sents]
+    support = np.zeros(len(sents))
+    for i in range(len(sents)):
+        others = {}
+        for j in np.nonzero(sims[i] >= SAME_SENTENCE)[0]:
+            if owners[j] != owners[i]:
+                others[owners[j]] = max(others.get(owners[j], 0.0), float(sims[i, j]))
+        support[i] = sum(others.values())
+    rank = {la: k for k, la in enumerate(prefer)}
+    order = sorted(range(len(sents)), key=lambda i: (-support[i], rank.get(sents[i][1], 99), i))
+    chosen: list[int] = []
+    for i in order:
+        if len(sents[i][2]) < 25 or any(sims[i, j] >= SAME_SENTENCE for j in chosen):
+            continue
+        chosen.append(i)
+        if len(chosen) >= n:
+            break
+    return [sents[i][2] for i in chosen]
+
+
+def additions(sents: list[tuple[str, str, str, np.ndarray]]) -> dict[str, list[str]]:
+    """Per language: sentences with no close sentence in any other language's members."""
+    langs = {s[1] for s in sents}
+    if len(langs) < 2:
+        return {}
+    mat = np.vstack([s[3] for s in sents])
+    sims = mat @ mat.T
+    out: dict[str, list[str]] = {}
+    for i, s in enumerate(sents):
+        other = [j for j, t in enumerate(sents) if t[1] != s[1]]
+        if other and float(sims[i, other].max()) < SAME_SENTENCE:
+            out.setdefault(s[1], []).append(s[2])
+    return out
+
+
+def story_view(store: Any, sid: str, encoder: Any | None = None, prefer: tuple[str, ...] = PREFERRED) -> StoryView:
+    """Members (with relation to the earliest report), timeline order, summary and per-language additions."""
+    sid = resolve_id(store, sid)
+    r = store.conn.execute(f"SELECT {_COLS}, summary_n FROM stories WHERE id = ?", (sid,)).fetchone()
+    story = _row_story(r[:-1])
+    rows = store.conn.execute("SELECT article_id, probability, features, relation, relation_to FROM story_members"
+                              " WHERE story_id = ?", (sid,)).fetchall()
+    members = []
+    for aid, prob, feats, rel, rel_to in rows:
+        d = json.loads(feats)
+        members.append({"article_id": aid, "lang": d.get("lang"), "outlet": d.get("outlet"), "title": d.get("title"),
+                        "published": d.get("published"), "probability": round(prob, 4), "relation": rel,
+                        "relation_to": rel_to})
+    members.sort(key=lambda m: (m["published"] or "9999", m["article_id"]))
+    view = StoryView(story, members)
+    if encoder is not None and members:
+        sents = _sentences(store, [m["article_id"] for m in members], encoder)
+        story.summary = summarize(sents, prefer=prefer)
+        view.additions = additions(sents)
+        _relations(store, view, encoder)
+        with store._lock, store._tx() as tx:
+            tx.execute("UPDATE stories SET summary=?, summary_n=? WHERE id=?",
+                       (json.dumps(story.summary, ensure_ascii=False), len(members), sid))
+    view.events = [{"at": e[0], "kind": e[1], "other": e[2], "reason": e[3]} for e in store.conn.execute(
+        "SELECT at, kind, other_id, reason FROM story_events WHERE story_id = ? ORDER BY id", (sid,))]
+    return view
+
+
+def _relations(store: Any, view: StoryView, encoder: Any) -> None:
+    """rasd.link relation of each member to the earliest report (cached in story_members)."""
+    from ..link import compare
+
+    ref = view.story.earliest_article_id
+    if not ref:
+        return
+    try:
+        ref_art = store.get_article(ref)
+    except Exception:  # noqa: BLE001
+        return
+    for m in view.members:
+        if m["article_id"] == ref:
+            m["relation"] = "earliest"
+            continue
+        if m["relation"] and m["relation_to"] == ref:
+            continue
+        c = compare(store.get_article(m["article_id"]), ref_art, encoder, store)
+        m["relation"], m["relation_to"] = c.relation, ref
+        with store._lock, store._tx() as tx:
+            tx.execute("UPDATE story_members SET relation=?, relation_to=? WHERE article_id=?",
+                       (c.relation, ref, m["article_id"]))
+
+
+def export_rows(store: Any, encoder: Any | None = None) -> Iterator[dict[str, Any]]:
+    """The ``rasd stories --export jsonl`` contract."""
+    for s in list_stories(store, limit=None):
+        if encoder is not None and not s.summary:
+            s = story_view(store, s.id, encoder).story
+        yield {"story_id": s.id, "topic_id": s.topic_id, "headline": s.headline, "languages": s.languages,
+               "outlets": s.outlets, "article_ids": s.article_ids, "first_seen": s.first_seen,
+               "last_updated": s.last_updated, "earliest_article_id": s.earliest_article_id, "summary": s.summary}

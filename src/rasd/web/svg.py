@@ -1,0 +1,157 @@
+"""Inline SVG drawn in Python: a lat/lon map frame for places, and a layered citation graph.
+
+No tiles, no scripts, nothing fetched: an equirectangular frame with a graticule and points,
+and a left-to-right layered layout (publisher first, chain depth as columns).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from typing import Any
+
+from markupsafe import Markup, escape
+
+KIND_COLORS = {"publisher": "#0b6e6e", "outlet": "#2f6db5", "person": "#2e8b3e", "official_body": "#c26a00",
+               "anonymous": "#7a7f85", "unknown": "#9a6fb0"}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}"
+
+
+def map_svg(points: list[dict[str, Any]], *, width: int = 560, height: int = 320) -> Markup:
+    """Points (``lat``, ``lon``, ``label``, ``main``) in a region frame with a lat/lon grid.
+
+    The frame is the points' bounding box grown to at least 30° × 20°, so a single city
+    still shows where it is on the globe through the grid labels.
+    """
+    pts = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
+    if not pts:
+        return Markup("")
+    lats, lons = [p["lat"] for p in pts], [p["lon"] for p in pts]
+    lat0, lat1 = min(lats), max(lats)
+    lon0, lon1 = min(lons), max(lons)
+    pad_lon = max(15.0, (lon1 - lon0) * 0.25)
+    pad_lat = max(10.0, (lat1 - lat0) * 0.25)
+    lon0, lon1 = max(-180.0, lon0 - pad_lon), min(180.0, lon1 + pad_lon)
+    lat0, lat1 = max(-90.0, lat0 - pad_lat), min(90.0, lat1 + pad_lat)
+    # keep the frame's aspect ratio equirectangular (1° lon = 1° lat)
+    span_lon, span_lat = lon1 - lon0, lat1 - lat0
+    want = span_lon * height / width
+    if want > span_lat:
+        mid = (lat0 + lat1) / 2
+        lat0, lat1 = mid - want / 2, mid + want / 2
+    else:
+        mid = (lon0 + lon1) / 2
+        span = span_lat * width / height
+        lon0, lon1 = mid - span / 2, mid + span / 2
+
+    def x(lon: float) -> float:
+        return (lon - lon0) / (lon1 - lon0) * width
+
+    def y(lat: float) -> float:
+        return (lat1 - lat) / (lat1 - lat0) * height
+
+    step = 5 if max(lon1 - lon0, lat1 - lat0) <= 40 else 10 if max(lon1 - lon0, lat1 - lat0) <= 90 else 30
+    out = [f'<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="map" direction="ltr">',
+           f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eef4f7" stroke="#9bb" />']
+    for lon in range(math.ceil(lon0 / step) * step, math.floor(lon1) + 1, step):
+        out.append(f'<line class="grid" x1="{_fmt(x(lon))}" y1="0" x2="{_fmt(x(lon))}" y2="{height}" />'
+                   f'<text class="gl" x="{_fmt(x(lon) + 2)}" y="{height - 4}">{abs(lon)}°{"E" if lon >= 0 else "W"}'
+                   '</text>')
+    for lat in range(math.ceil(lat0 / step) * step, math.floor(lat1) + 1, step):
+        out.append(f'<line class="grid" x1="0" y1="{_fmt(y(lat))}" x2="{width}" y2="{_fmt(y(lat))}" />'
+                   f'<text class="gl" x="3" y="{_fmt(y(lat) - 2)}">{abs(lat)}°{"N" if lat >= 0 else "S"}</text>')
+    main_lon = next((p["lon"] for p in pts if p.get("main")), None)
+    for p in sorted(pts, key=lambda p: bool(p.get("main"))):  # the entity itself drawn last, on top
+        cx, cy = x(p["lon"]), y(p["lat"])
+        cls = "pt main" if p.get("main") else "pt"
+        west = main_lon is not None and not p.get("main") and p["lon"] < main_lon  # label away from the main point
+        tx, anchor = (cx - 8, "end") if west else (cx + 8, "start")
+        out.append(f'<g class="{cls}"><circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{6 if p.get("main") else 4}" />'
+                   f'<text x="{_fmt(tx)}" y="{_fmt(cy + 4)}" text-anchor="{anchor}">{escape(p.get("label", ""))}'
+                   '</text></g>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _clip(s: str, n: int = 26) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def layered_layout(nodes: dict[str, dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """``node -> (column, row)``: column = longest path from a source (publishers have none coming in)."""
+    incoming: dict[str, int] = defaultdict(int)
+    out: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        if a in nodes and b in nodes and a != b:
+            out[a].append(b)
+            incoming[b] += 1
+    col = {n: 0 for n in nodes}
+    queue = deque(n for n in nodes if incoming[n] == 0)
+    remaining = dict(incoming)
+    seen: set[str] = set()
+    while queue:
+        n = queue.popleft()
+        seen.add(n)
+        for m in out[n]:
+            col[m] = max(col[m], col[n] + 1)
+            remaining[m] -= 1
+            if remaining[m] == 0:
+                queue.append(m)
+    # a cycle leaves nodes unseen: they keep the deepest column their seen parents gave them
+    rows: dict[int, int] = defaultdict(int)
+    pos = {}
+    order = sorted(nodes, key=lambda n: (col[n], nodes[n].get("kind") not in ("publisher", "outlet"), n))
+    for n in order:
+        pos[n] = (col[n], rows[col[n]])
+        rows[col[n]] += 1
+    return pos
+
+
+def graph_svg(g: dict[str, Any], *, col_w: int = 240, row_h: int = 54, box_w: int = 190, box_h: int = 34) -> Markup:
+    """The citation graph (``StoryGraph.as_dict()``) as SVG: boxes coloured by kind, arrows for citations."""
+    nodes = {n["id"]: n for n in g.get("nodes", [])}
+    if not nodes:
+        return Markup("")
+    edges = [(e["source"], e["target"], e.get("relation", "")) for e in g.get("edges", [])]
+    pos = layered_layout(nodes, [(a, b) for a, b, _ in edges])
+    ncols = max(c for c, _ in pos.values()) + 1
+    nrows = max(r for _, r in pos.values()) + 1
+    width, height = ncols * col_w + 20, nrows * row_h + 20
+
+    def box(n: str) -> tuple[float, float]:
+        c, r = pos[n]
+        return 10 + c * col_w, 10 + r * row_h
+
+    out = [f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="citation graph" direction="ltr">',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555" /></marker></defs>']
+    for a, b, rel in edges:
+        if a not in pos or b not in pos:
+            continue
+        ax, ay = box(a)
+        bx, by = box(b)
+        x1, y1, x2, y2 = ax + box_w, ay + box_h / 2, bx, by + box_h / 2
+        if x2 <= x1:  # same or earlier column (cycles): go around from the bottom
+            x1, y1, x2, y2 = ax + box_w / 2, ay + box_h, bx + box_w / 2, by + box_h
+        mid = (x1 + x2) / 2
+        out.append(f'<path class="edge edge-{escape(rel)}" d="M{_fmt(x1)},{_fmt(y1)} C{_fmt(mid)},{_fmt(y1)} '
+                   f'{_fmt(mid)},{_fmt(y2)} {_fmt(x2)},{_fmt(y2)}" marker-end="url(#arrow)"><title>{escape(rel)}'
+                   '</title></path>')
+    for nid, n in nodes.items():
+        x, y = box(nid)
+        kind = n.get("kind", "unknown")
+        color = KIND_COLORS.get(kind, KIND_COLORS["unknown"])
+        label = n.get("label", nid)
+        quals = ", ".join(n.get("qualifiers") or [])
+        out.append(f'<g class="node node-{escape(kind)}" data-id="{escape(nid)}"><title>{escape(label)} '
+                   f'({escape(kind)}{", " + escape(quals) if quals else ""})</title>'
+                   f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{box_w}" height="{box_h}" rx="6" fill="{color}" />'
+                   f'<text x="{_fmt(x + box_w / 2)}" y="{_fmt(y + box_h / 2 + 5)}" text-anchor="middle">'
+                   f'{escape(_clip(label))}</text></g>')
+    out.append("</svg>")
+    return Markup("".join(out))
