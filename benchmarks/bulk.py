@@ -62,24 +62,26 @@ def prepare(pattern: str, limit: int, shard_size: int, out: Path) -> int:
     return n
 
 
-def one(runner: str, workers: int, inputs: list[str], db: str, analysis: bool) -> dict:
+def one(runner: str, workers: int, inputs: list[str], db: str, analysis: bool, stories: bool) -> dict:
     """One timed run in this (fresh) process; returns the figures as a dict."""
     from rasd.runners.bulk import bulk_ingest
+    from rasd.runners.local import default_hooks
     from rasd.runners.worker import pipeline_spec
     from rasd.store.sqlite import SQLiteStore
 
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     with SQLiteStore(db) as store:
-        summary = bulk_ingest(inputs, store, runner=runner, workers=workers, spec=pipeline_spec(analysis=analysis),
-                              batch_size=64, after_store=[])
+        summary = bulk_ingest(inputs, store, runner=runner, workers=workers, batch_size=64,
+                              spec=pipeline_spec(analysis=analysis, embed=stories),
+                              after_store=default_hooks(alerts=False) if stories else [])
         stored = store.count_articles()
     wall = time.perf_counter() - t0
     stage_s = sum(summary.stage_seconds.values())
     n_workers = 1 if runner == "local" else workers
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "runner": runner, "workers": workers, "read": summary.read, "stored": stored,
+        "runner": runner, "workers": workers, "stories": stories, "notes": summary.notes, "read": summary.read, "stored": stored,
         "rejected": len(summary.rejected), "wall_s": round(wall, 2), "rate": round(summary.read / wall, 2),
         "stage_rate": round(summary.read / (stage_s / n_workers), 2) if stage_s else 0.0,
         "stage_s": {k: round(v, 2) for k, v in summary.stage_seconds.items()},
@@ -112,13 +114,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-analysis", dest="analysis", action="store_false",
                     help="cleaning stages only (no entities, no attributions)")
+    ap.add_argument("--stories", action="store_true",
+                    help="also encode in the workers and assign stories in the driver (rasd ingest's default)")
     ap.add_argument("--json", type=Path, help="also write every run's figures here")
     ap.add_argument("--one", nargs=4, metavar=("RUNNER", "WORKERS", "DB", "INPUTS_JSON"), help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.one:
         runner, workers, db, inputs = args.one
-        print(json.dumps(one(runner, int(workers), json.loads(inputs), db, args.analysis)))
+        print(json.dumps(one(runner, int(workers), json.loads(inputs), db, args.analysis, args.stories)))
         return
 
     runners = [r for r in args.runners.split(",") if r]
@@ -143,7 +147,8 @@ def main() -> None:
                 for w in (counts if runner != "local" else [1]):
                     db = str(Path(tmp) / f"{runner}-{w}-{rep}.db")
                     out = subprocess.run([sys.executable, __file__, "--one", runner, str(w), db, json.dumps(inputs)]
-                                         + ([] if args.analysis else ["--no-analysis"]),
+                                         + ([] if args.analysis else ["--no-analysis"])
+                                         + (["--stories"] if args.stories else []),
                                          capture_output=True, text=True, check=False)
                     if out.returncode != 0:
                         print(f"{runner} x{w} failed:\n{out.stderr[-2000:]}")

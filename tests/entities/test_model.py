@@ -8,7 +8,8 @@ from importlib import resources
 import pytest
 
 from rasd.entities.crf import get_tagger, tag_tokens
-from rasd.entities.evaluate import load_split, score, spans
+from rasd.entities.evaluate import load_split, score, spans, split, validation_split
+from rasd.entities.features import sentence_features, triggers, word_clusters
 from rasd.entities.gazetteer import get_gazetteer
 from rasd.entities.tokenize import Token, tokenize
 
@@ -25,6 +26,41 @@ def test_models_ship_small_with_a_data_card():
     assert "ANERcorp" in card and "ArmanPersoNER" in card and "research" in card
     metrics = json.loads(d.joinpath("ner_metrics.json").read_text(encoding="utf-8"))
     assert {r["lang"] for r in metrics} == {"ar", "fa"}
+
+
+def test_cluster_tables_are_small_and_hierarchical():
+    d = resources.files("rasd").joinpath("data/entities")
+    total = 0
+    for lang in ("ar", "fa"):
+        with resources.as_file(d.joinpath(f"ner_clusters_{lang}.json.gz")) as path:
+            total += path.stat().st_size
+        table = word_clusters(lang)
+        assert len(table) > 5000
+        ids = table["في" if lang == "ar" else "در"]
+        assert [c.split(":")[0] for c in ids] == ["64", "256", "1024"]
+    assert total < 3_000_000
+    assert word_clusters("en") == {}
+
+
+def test_features_carry_clusters_and_cues():
+    words = ["وزارة", "الخارجية", "في", "القاهرة"]
+    feats = sentence_features(words, ["O"] * 4, "ar")
+    assert any(f.startswith("c64:") for f in feats[3])
+    assert any(f.startswith("-1:c") for f in feats[3])
+    assert "trig=ORG" in feats[0] and "-1:trig=ORG" in feats[1]
+    assert triggers()["سازمان".replace("ی", "ي")] == "ORG"
+    # a language without a table still gets features (no cluster ids)
+    assert len(sentence_features(words, ["O"] * 4, "ur")) == 4
+
+
+def test_validation_split_is_inside_train_and_disjoint_from_test():
+    sents = [([f"w{i}"], ["O"]) for i in range(1000)]
+    train, test = split(sents)
+    fit, val = validation_split(train)
+    ids = lambda part: {s[0][0] for s in part}  # noqa: E731
+    assert ids(fit) | ids(val) == ids(train) and not ids(fit) & ids(val)
+    assert not (ids(fit) | ids(val)) & ids(test)
+    assert 80 <= len(val) <= 100
 
 
 def test_model_tags_a_sentence():

@@ -95,14 +95,23 @@ def snapshot(db: Path) -> set[tuple]:
         return set(conn.execute("SELECT id, content_hash, title, lang, published, version FROM articles"))
 
 
+def story_partition(db: Path) -> set[frozenset[str]]:
+    """Which articles share a story (story ids aside)."""
+    with sqlite3.connect(db) as conn:
+        groups: dict[str, set[str]] = {}
+        for aid, sid in conn.execute("SELECT article_id, story_id FROM story_members"):
+            groups.setdefault(sid, set()).add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, specs) -> tuple[set[tuple], dict]:
+def reference(tmp_path_factory, specs) -> tuple[set[tuple], dict, set[frozenset[str]]]:
     db = tmp_path_factory.mktemp("ref") / "ref.db"
     with SQLiteStore(db) as store:
-        summary = ingest(specs, store)
+        summary = ingest(specs, store)  # with rasd ingest's hooks: alerts and story assignment
     snap = snapshot(db)
     assert len(snap) >= N_ARTICLES  # the generated corpus, the zip and the JSONL records
-    return snap, summary.as_dict()
+    return snap, summary.as_dict(), story_partition(db)
 
 
 def _same_counts(bulk: dict, local: dict) -> None:
@@ -118,6 +127,9 @@ def test_mp_runner_matches_single_process(tmp_path, specs, reference):
         assert {p["status"] for p in store.bulk_progress(summary.job)} == {"done"}
     assert snapshot(db) == reference[0]
     _same_counts(summary.as_dict(), reference[1])
+    if reference[2]:  # stories were assigned (the encoder is available): same clusters, vectors from the workers
+        assert summary.notes == []
+        assert story_partition(db) == reference[2]
     assert summary.shards == summary.shards_done >= 10  # 60 + 3 loose files / 8, the zip and the JSONL
     assert len(summary.worker_peak_kb) >= 1
     assert summary.stage_counts["decode"] >= N_ARTICLES and summary.stage_counts["attributions"] >= N_ARTICLES

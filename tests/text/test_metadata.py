@@ -97,8 +97,12 @@ def test_not_date_lines(line):
     ("طرابلس (رويترز) - قال مسؤولون إن الاشتباكات تجددت في جنوب المدينة مساء أمس", "طرابلس", "رويترز"),
     ("تهران - وزیر امور خارجه امروز در نشست خبری به پرسش‌های خبرنگاران پاسخ داد", "تهران", ""),
     ("تهران- ایرنا- وزیر امور خارجه امروز در نشست خبری به پرسش‌های خبرنگاران پاسخ داد", "تهران", "ایرنا"),
-    ("CAIRO (Reuters) - Egypt's central bank kept interest rates unchanged on Thursday", "Cairo", "Reuters"),
-    ("PARIS — France will host a conference on Libya next month, officials said", "Paris", ""),
+    ("CAIRO (Reuters) - Egypt's central bank kept interest rates unchanged on Thursday", "CAIRO", "Reuters"),
+    ("PARIS — France will host a conference on Libya next month, officials said", "PARIS", ""),
+    # wire datelines are kept as written, with a country or a date after the comma
+    ("ORAN, Algeria — Heavy rain closed the coastal road for a second day on Friday", "ORAN", ""),
+    ("ROME, May 4 (Euro Wire) – Italy and Malta agreed on Monday to share sea patrol data", "ROME", "Euro Wire"),
+    ("SFAX — Les pêcheurs du port ont repris la mer jeudi après trois jours de tempête", "SFAX", ""),
     ("New York - The United Nations Security Council met on Monday to discuss the crisis", "New York", ""),
 ])
 def test_find_dateline(para, place, agency):

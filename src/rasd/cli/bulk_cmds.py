@@ -82,6 +82,8 @@ class BulkProgress:
               help="Extra registered stages to append, comma-separated; module:name imports module first.")
 @click.option("--analysis/--no-analysis", default=True, show_default=True,
               help="Also detect entities and attributions; --no-analysis only cleans.")
+@click.option("--stories/--no-stories", default=True, show_default=True,
+              help="Assign articles to stories as they are stored (vectors are computed in the workers).")
 @click.option("--job", default=None, help="Job id for resumption. Default: derived from the inputs and stages.")
 @click.option("--restart", is_flag=True, help="Forget this job's progress and process every shard again.")
 @click.option("--max-bytes", default=50_000_000, show_default=True, help="Reject inputs larger than this.")
@@ -89,7 +91,7 @@ class BulkProgress:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def bulk(ctx: click.Context, inputs: tuple[str, ...], runner: str, workers: int | None, address: str | None,
-         batch_size: int, from_list: bool, stages: tuple[str, ...], analysis: bool, job: str | None,
+         batch_size: int, from_list: bool, stages: tuple[str, ...], analysis: bool, stories: bool, job: str | None,
          restart: bool, max_bytes: int, progress: bool | None, as_json: bool) -> None:
     """Ingest many folders, globs, zips, WARCs or JSONL shards in parallel; a killed run resumes.
 
@@ -97,19 +99,21 @@ def bulk(ctx: click.Context, inputs: tuple[str, ...], runner: str, workers: int 
     shard is recorded, so running the same command again skips what is done.
     """
     from ..runners.bulk import bulk_ingest
+    from ..runners.local import default_hooks
     from ..runners.shards import read_lists
     from ..runners.worker import pipeline_spec
 
     specs = read_lists(inputs) if from_list else list(inputs)
     extra = [name for entry in stages for name in entry.split(",") if name.strip()]
-    spec = pipeline_spec(analysis=analysis, max_bytes=max_bytes, extra=extra)
+    stories = stories and analysis  # stories use the entities the analysis stages find
+    spec = pipeline_spec(analysis=analysis, max_bytes=max_bytes, extra=extra, embed=stories)
     store = _store(ctx)
     show = sys.stderr.isatty() if progress is None else progress
     with BulkProgress(enabled=show, console=err_console) as bar:
         try:
             summary = bulk_ingest(specs, store, runner=runner, workers=workers or os.cpu_count() or 2,
                                   address=address, batch_size=batch_size, spec=spec, job=job, restart=restart,
-                                  on_shard=bar.update, on_plan=bar.plan,
+                                  on_shard=bar.update, on_plan=bar.plan, after_store=default_hooks(stories=stories),
                                   command=f"bulk --runner {runner} " + " ".join(inputs))
         except KeyboardInterrupt:
             bar.stop()

@@ -21,7 +21,7 @@ MAX_SENTENCES = 200
 #: characters of a sentence sent to the encoder (very long "sentences" are paragraphs)
 MAX_CHARS = 2000
 
-_MEMO: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_MEMO: OrderedDict[tuple[str, str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _MEMO_SIZE = 512
 _LOCK = threading.Lock()
 
@@ -58,6 +58,12 @@ def _key(article: Article, encoder: Any) -> tuple[str, str, str]:
     return (article.id, article.content_hash or str(hash(article.text)), getattr(encoder, "name", "encoder"))
 
 
+def _store_key(store: Any) -> str:
+    if store is None:
+        return ""
+    return str(getattr(store, "path", None) or getattr(store, "url", None) or id(store))
+
+
 def compute(article: Article, encoder: Any) -> tuple[np.ndarray, np.ndarray]:
     """Encode an article's units (and title) without any caching."""
     texts = units(article)
@@ -73,10 +79,12 @@ def compute(article: Article, encoder: Any) -> tuple[np.ndarray, np.ndarray]:
 def ensure(store: Any, article: Article, encoder: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(doc_vec, sent_vecs)`` for ``article``: read from the store, else computed and saved there."""
     key = _key(article, encoder)
+    # the memo is per store: a hit for one database says nothing about what another one holds
+    memo_key = (_store_key(store), *key)
     with _LOCK:
-        hit = _MEMO.get(key)
+        hit = _MEMO.get(memo_key)
         if hit is not None:
-            _MEMO.move_to_end(key)
+            _MEMO.move_to_end(memo_key)
             return hit
     got = None
     if store is not None and hasattr(store, "get_embeddings"):
@@ -86,7 +94,7 @@ def ensure(store: Any, article: Article, encoder: Any) -> tuple[np.ndarray, np.n
         if store is not None and hasattr(store, "put_embeddings") and article.id:
             store.put_embeddings(key[0], key[1], key[2], got[0], got[1])
     with _LOCK:
-        _MEMO[key] = got
+        _MEMO[memo_key] = got
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     return got

@@ -16,7 +16,7 @@ from time import perf_counter
 from ..records import Article, Rejection
 from ..store.base import PutOutcome, Store
 from .executors import make_executor
-from .local import DEFAULT_AFTER_STORE, AfterStore, IngestSummary
+from .local import AfterStore, IngestSummary, StoryHook, default_hooks
 from .shards import DEFAULT_BATCH, job_id, plan_shards
 from .worker import PipelineSpec, ShardResult, pipeline_spec
 
@@ -78,14 +78,16 @@ def bulk_ingest(
 ) -> BulkSummary:
     """Ingest every input named by ``specs`` with ``workers`` parallel workers.
 
-    ``spec`` defaults to the full ``rasd ingest`` pipeline. ``job`` names the
+    ``spec`` defaults to the full ``rasd ingest`` pipeline, with embeddings computed in
+    the workers when a story hook will need them; ``after_store`` defaults to
+    ``rasd ingest``'s hooks (alerts, stories), run here in commit order. ``job`` names the
     resumable job (default: derived from the inputs and stages); ``restart``
     forgets its progress first. Stores without ``bulk_done``/``bulk_mark`` still
     work, without resumption.
     """
     specs = list(specs)
-    spec = spec or pipeline_spec()
-    hooks = DEFAULT_AFTER_STORE if after_store is None else after_store
+    hooks = default_hooks() if after_store is None else after_store
+    spec = spec or pipeline_spec(embed=any(isinstance(h, StoryHook) for h in hooks))
     job = job or job_id(specs, spec.stages)
     resumable = hasattr(store, "bulk_done") and hasattr(store, "bulk_mark")
     if restart and hasattr(store, "bulk_reset"):
@@ -120,6 +122,7 @@ def bulk_ingest(
         raise
     finally:
         summary.seconds = perf_counter() - t0
+        summary.notes.extend(h.disabled for h in hooks if getattr(h, "disabled", None))
         store.finish_run(summary.run_id, summary.as_dict())
     return summary
 
@@ -129,8 +132,10 @@ def _commit_shard(store: Store, result: ShardResult, summary: BulkSummary, hooks
     """Write a shard's items in order, then record the shard (done, or failed to be retried)."""
     before = (summary.stored, summary.new_version, summary.unchanged, len(summary.rejected))
     summary.read += result.read
-    for item in result.items:
-        _write(store, item, summary, hooks)
+    for i, item in enumerate(result.items):
+        _write(store, item, summary, hooks, result.vectors.get(i))
+    if result.note and result.note not in summary.notes:
+        summary.notes.append(result.note)
     for name, (n, secs) in result.stages.items():
         summary.stage_counts[name] = summary.stage_counts.get(name, 0) + n
         summary.stage_seconds[name] = summary.stage_seconds.get(name, 0.0) + secs
@@ -152,8 +157,13 @@ def _commit_shard(store: Store, result: ShardResult, summary: BulkSummary, hooks
         store.bulk_mark(job, result.key, "failed" if result.error else "done", counts, label=result.label)
 
 
-def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks: list[AfterStore]) -> None:
-    """Store one item and count it exactly as :func:`rasd.runners.local.ingest` does."""
+def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks: list[AfterStore],
+           vectors: tuple | None = None) -> None:
+    """Store one item and count it exactly as :func:`rasd.runners.local.ingest` does.
+
+    Vectors a worker computed are stored before the hooks run, so story assignment
+    reads them (:func:`rasd.link.embeddings.ensure`) instead of encoding here.
+    """
     if isinstance(item, Rejection):
         summary.rejected.append(item)
         store.record_rejection(summary.run_id, item)
@@ -166,5 +176,7 @@ def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks:
     else:
         summary.unchanged += 1
     if result.outcome is not PutOutcome.UNCHANGED:
+        if vectors is not None and hasattr(store, "put_embeddings"):
+            store.put_embeddings(item.id, item.content_hash, vectors[0], vectors[1], vectors[2])
         for hook in hooks:
             hook(store, item, result)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ..errors import ConfigError, RasdError
 from .shards import Shard
-from .worker import PipelineSpec, ShardResult, init_worker, process_shard
+from .worker import PipelineSpec, ShardResult, init_worker, process_shard, process_shard_pooled
 
 RUNNERS = ("local", "mp", "ray")
 
@@ -134,7 +134,7 @@ class RayExecutor:
             else:
                 ray.init(num_cpus=workers, **kwargs)
         self.spec_ref = ray.put(spec)
-        self.task = ray.remote(num_cpus=1, max_retries=1)(process_shard)
+        self.task = ray.remote(num_cpus=1, max_retries=1)(process_shard_pooled)
 
     def run(self, shards: Iterable[Shard]) -> Iterator[ShardResult]:
         def result(shard: Shard, ref: Any) -> ShardResult:

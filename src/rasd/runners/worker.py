@@ -35,6 +35,9 @@ class PipelineSpec:
     stages: tuple[StageEntry, ...]
     imports: tuple[str, ...] = ()
     max_bytes: int = 50_000_000
+    #: also encode each article (tier-1 document and sentence vectors) so the driver's story hook,
+    #: the single writer, finds them stored instead of encoding serially
+    embed: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -50,7 +53,7 @@ class PipelineSpec:
 
 
 def pipeline_spec(*, analysis: bool = True, max_bytes: int = 50_000_000, extra: list[str] | tuple[str, ...] = (),
-                  overrides: dict[str, dict[str, Any]] | None = None) -> PipelineSpec:
+                  overrides: dict[str, dict[str, Any]] | None = None, embed: bool = False) -> PipelineSpec:
     """The default ingest stages (as ``default_pipeline``) plus ``extra`` stages appended by name.
 
     An extra entry ``pkg.module:stage`` imports ``pkg.module`` (which registers the
@@ -68,7 +71,7 @@ def pipeline_spec(*, analysis: bool = True, max_bytes: int = 50_000_000, extra: 
             imports.append(module)
         names.append(entry)
     stages = tuple((n, tuple(sorted(overrides.get(n, {}).items()))) for n in names)
-    spec = PipelineSpec(stages=stages, imports=tuple(imports), max_bytes=max_bytes)
+    spec = PipelineSpec(stages=stages, imports=tuple(imports), max_bytes=max_bytes, embed=embed)
     spec.build()  # fail fast in the driver on an unknown stage or option
     return spec
 
@@ -87,6 +90,9 @@ class ShardResult:
     pid: int = 0
     peak_rss_kb: int = 0  # the worker process's peak resident memory so far
     error: str | None = None  # the shard failed as a whole (a worker crash or a bug)
+    #: item index -> (encoder name, document vector, sentence vectors) when the spec asks for embeddings
+    vectors: dict[int, tuple[str, Any, Any]] = field(default_factory=dict)
+    note: str | None = None  # e.g. why embeddings could not be computed here
 
 
 _PIPELINES: dict[PipelineSpec, Pipeline] = {}
@@ -102,7 +108,24 @@ def get_pipeline(spec: PipelineSpec) -> Pipeline:
 
 def init_worker(spec: PipelineSpec) -> None:
     """Pool initializer: build the pipeline before the first shard arrives."""
+    # one encoder thread per worker: the workers are the parallelism, more threads only oversubscribe
+    os.environ.setdefault("RASD_EMBED_THREADS", "1")
     get_pipeline(spec)
+
+
+_ENCODER: list[Any] = []  # [encoder] once built, [None] when it cannot be built here
+
+
+def _encoder() -> tuple[Any, str | None]:
+    if not _ENCODER:
+        try:
+            from ..embed import get_encoder
+
+            _ENCODER.append(get_encoder(1))
+        except (ImportError, RasdError) as exc:
+            _ENCODER.append(None)
+            return None, f"no embeddings in the workers: {exc}"
+    return _ENCODER[0], None
 
 
 def process_shard(shard: Shard, spec: PipelineSpec) -> ShardResult:
@@ -132,6 +155,8 @@ def process_shard(shard: Shard, spec: PipelineSpec) -> ShardResult:
                 out = Rejection(source=raw.source, reason="error", detail=f"{type(exc).__name__}: {exc}")
             if isinstance(out, Article):
                 out.raw_text = ""  # never stored; halves what goes back to the driver
+                if spec.embed:
+                    _embed(out, len(result.items), result)
             result.items.append(out)
     except Exception as exc:  # reading itself broke beyond what iter_inputs guards
         result.error = f"{type(exc).__name__}: {exc}"
@@ -140,3 +165,21 @@ def process_shard(shard: Shard, spec: PipelineSpec) -> ShardResult:
     result.cpu_seconds = process_time() - c0
     result.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return result
+
+
+def _embed(art: Article, index: int, result: ShardResult) -> None:
+    """Encode ``art`` as the linking layer would (:func:`rasd.link.embeddings.compute`)."""
+    enc, note = _encoder()
+    if enc is None:
+        result.note = result.note or note
+        return
+    from ..link.embeddings import compute
+
+    doc, sent = compute(art, enc)
+    result.vectors[index] = (getattr(enc, "name", "encoder"), doc, sent)
+
+
+def process_shard_pooled(shard: Shard, spec: PipelineSpec) -> ShardResult:
+    """:func:`process_shard` for workers that start without an initializer (Ray tasks)."""
+    os.environ.setdefault("RASD_EMBED_THREADS", "1")
+    return process_shard(shard, spec)

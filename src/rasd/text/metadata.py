@@ -9,16 +9,21 @@ resolved through a small curated table (``rasd/data/outlets.json``) so that
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..records import RemovedLine
 from .normalize import normalize
+from .outlet_table import (  # noqa: F401 (re-export)
+    DOMAIN_IN_TEXT,
+    GENERIC_KEYS,
+    domain_of,
+    load_outlets,
+    match_domain,
+    name_key,
+    resolve_outlet,
+)
 
 
 @dataclass(slots=True)
@@ -39,83 +44,11 @@ MASTHEAD_REASONS = frozenset({"site_name", "url", "logo", "masthead", "signature
 
 # ----------------------------------------------------------------------------- outlets
 
-_GENERIC = tuple(normalize(w) for w in (
-    "خبرگزاری", "پایگاه خبری", "روزنامه", "شبکه", "وكالة أنباء", "وكالة الأنباء", "وكالة", "صحيفة", "جريدة",
-    "موقع", "شبكة", "قناة", "بوابة", "the", "agency"))
-_QUOTES = re.compile(r"[\"'«»“”‹›()\[\]<>:|،,.\-–—ـ]+")
-
-
-def _name_key(name: str) -> str:
-    """Matching key of an outlet name: normalised, no quotes or punctuation, no article ال."""
-    words = _QUOTES.sub(" ", normalize(name)).split()
-    return " ".join(w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words)
-
-
-@lru_cache(maxsize=1)
-def load_outlets() -> tuple[dict[str, Any], ...]:
-    """The curated outlet table (loaded once)."""
-    raw = resources.files("rasd").joinpath("data/outlets.json").read_text(encoding="utf-8")
-    return tuple(json.loads(raw)["outlets"])
-
-
-@lru_cache(maxsize=1)
-def _indexes() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
-    names: dict[str, str] = {}
-    domains: list[tuple[str, str, str]] = []  # (host, path prefix, display name)
-    for o in load_outlets():
-        display = o["name"]
-        for key in {o["name"], o["id"], *(n for ns in o["names"].values() for n in ns)}:
-            names.setdefault(_name_key(key), display)
-        for d in o["domains"]:
-            host, _, path = d.lower().partition("/")
-            domains.append((host, "/" + path if path else "", display))
-    domains.sort(key=lambda t: (len(t[0]) + len(t[1])), reverse=True)
-    return names, domains
-
-
-_DOMAIN = re.compile(r"(?i)^(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})(/\S*)?$")
-
-
-_DOMAIN_IN_TEXT = re.compile(r"(?i)\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-
-
-def _resolve_domain(value: str) -> str | None:
-    m = _DOMAIN.match(value.strip())
-    if not m:
-        return None
-    host = m.group(1).lower()
-    path = (m.group(2) or "").lower()
-    for dhost, dpath, display in _indexes()[1]:
-        if (host == dhost or host.endswith("." + dhost)) and path.startswith(dpath):
-            return display
-    return None
-
-
-def resolve_outlet(name_or_domain: str) -> str | None:
-    """Canonical display name of a known outlet from a name (any script) or a domain/URL."""
-    value = (name_or_domain or "").strip()
-    if not value:
-        return None
-    if "." in value and " " not in value:
-        found = _resolve_domain(value)
-        if found:
-            return found
-    names = _indexes()[0]
-    key = _name_key(value)
-    if key in names:
-        return names[key]
-    for generic in _GENERIC:  # "وكالة X" / "خبرگزاری X" when only X is listed
-        g = _name_key(generic)
-        if g and key.startswith(g + " ") and key[len(g) + 1:] in names:
-            return names[key[len(g) + 1:]]
-    return None
-
-
-def _domain_of(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url if "://" in url else "http://" + url)
-    return (parts.hostname or "") + (parts.path or "")
+__all__ = ["Meta", "classify_meta_line", "extract_metadata", "find_dateline", "is_date_line", "load_outlets",
+           "parse_lead", "resolve_outlet"]
+_MEDIA_TEXT = ("الإخبارية الاخبارية الإخباري نيوز نیوز news press presse tv times post tribune herald wire online "
+               "اونلاين آنلاین daily")
+_MEDIA_MARKS = frozenset(normalize(w) for w in _MEDIA_TEXT.split())
 
 
 # ----------------------------------------------------------------------------- date lines
@@ -123,34 +56,126 @@ def _domain_of(url: str | None) -> str | None:
 _MONTHS_WEEKDAYS = """
 january february march april may june july august september october november december jan feb mar apr
 jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue wed thu
-fri sat sun am pm gmt utc updated published last update on at
+fri sat sun
+janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre
+lundi mardi mercredi jeudi vendredi samedi dimanche
 يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
 كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول الثاني جانفي فيفري أفريل ماي جوان جويلية أوت
 محرم صفر ربيع الآخر جمادى رجب شعبان رمضان شوال ذو القعدة الحجة
-الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الساعة ساعة ص م هـ ه ق ش مـ بتاريخ تاريخ نشر
-في آخر تحديث منذ
+الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
 فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند ژانویه فوریه آوریل مه ژوئن ژوئیه
-اوت سپتامبر اکتبر نوامبر دسامبر شنبه یکشنبه دوشنبه سه چهارشنبه چهار پنجشنبه پنج جمعه ساعت تاریخ انتشار
+اوت سپتامبر اکتبر نوامبر دسامبر شنبه یکشنبه دوشنبه سه چهارشنبه چهار پنجشنبه پنج جمعه
 """
-_DATE_WORDS = frozenset(normalize(w) for w in _MONTHS_WEEKDAYS.split())
-_CLOCK_WORDS = "am pm gmt utc on at في ص م ه ق ش هـ مـ منذ نشر"
-_NAMED = _DATE_WORDS - frozenset(normalize(w) for w in _CLOCK_WORDS.split())
+# Labels and clock words that may stand beside a date but do not make a line a date on their own.
+_LABEL_WORDS = """
+am pm gmt utc on at updated published posted last update le à a mis jour modifié publié publie
+في ص م ه ق ش هـ مـ منذ نشر النشر تاريخ بتاريخ آخر تحديث التحديث الساعة ساعة
+ساعت تاریخ انتشار زمان منتشر شده به روز رسانی بروزرسانی
+"""
+_LABELS = frozenset(normalize(w) for w in _LABEL_WORDS.split())
+_NAMED = frozenset(normalize(w) for w in _MONTHS_WEEKDAYS.split())
+_DATE_WORDS = _NAMED | _LABELS
 _NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}|\d{1,2}:\d{2}")
+_H_CLOCK = re.compile(r"(?<![^\W\d_])(\d{1,2})\s?h\s?(\d{2})(?![^\W_])")  # French "18h05"
 _TOKEN = re.compile(r"[^\W_]+")
 
 
 def is_date_line(line: str) -> bool:
-    """A short line made only of a date/time: numbers, month and weekday names, clock words."""
+    """A short line made only of a date/time: numbers, month and weekday names, labels, clock words."""
     s = line.strip()
     if not s or len(s) > 80:
         return False
-    norm = normalize(s)
+    norm = _H_CLOCK.sub(r"\1:\2", normalize(s))
     if not any(ch.isdigit() for ch in norm):
         return False
     tokens = _TOKEN.findall(norm)
     if any(not t.isdigit() and t not in _DATE_WORDS for t in tokens):
         return False
     return bool(_NUMERIC_DATE.search(norm)) or any(t in _NAMED for t in tokens)
+
+
+# ----------------------------------------------------------------------------- meta lines at the top
+
+_SEP = re.compile(r"\s+(?:[|•·/]|--|[-–—ـ])\s+")
+_STAFF = re.compile(r"^(?:la rédaction|l'équipe|the (?:staff|editors|newsroom)|staff|هيئة تحرير|أسرة تحرير|فريق تحرير"
+                    r"|تحریریه|گروه)\s*(?:de\s+|d'|du\s+|des\s+|of\s+|at\s+)?(?P<outlet>.*)$", re.I)
+_BYLINE_TOP = re.compile(r"^\s*(?:by|par|written by|reporting by|text by|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تقرير"
+                         r"|نویسنده|نويسنده|خبرنگار|گزارش)\s*[:：]?\s+(?P<rest>\S.*)$", re.I)
+_LABELLED_CREDIT = re.compile(r"^\s*(?:المصدر|مصدر الخبر|منبع|منبع خبر|source|sources|crédit|credit)\s*[:：]\s*"
+                              r"(?P<name>\S.{1,60})$", re.I)
+_PARTICLE_TEXT = "de du des la le el al bin ben ibn van von da di and et y"
+_PARTICLES = frozenset(_PARTICLE_TEXT.split())
+
+
+def _name_like(part: str, max_words: int = 5) -> bool:
+    """A short name: letters, no figures, no sentence punctuation at the end."""
+    s = part.strip()
+    return (0 < len(s.split()) <= max_words and any(c.isalpha() for c in s) and not any(c.isdigit() for c in s)
+            and not s.endswith(_SENTENCE_END) and not s.endswith(("!", "?", "؟")))
+
+
+def _person_like(part: str) -> bool:
+    """A person's name: 1-5 words; in cased scripts every word but a particle is capitalised."""
+    words = part.split()
+    if not _name_like(part) or len(words) > 5:
+        return False
+    return all(not w[0].isalpha() or not w[0].islower() or w.lower() in _PARTICLES for w in words)
+
+
+def _masthead_name(line: str) -> str:
+    """The outlet name of a masthead line: "شبكة X الإخبارية", "مجلة X - القسم", a known outlet."""
+    name = _SEP.split(line.strip(), maxsplit=1)[0].strip()
+    if not _name_like(name, 4) or len(line.split()) > 8:
+        return ""
+    key = name_key(name)
+    words = normalize(name).split()
+    if (resolve_outlet(name) or any(key.startswith(g + " ") for g in GENERIC_KEYS)
+            or any(w in _MEDIA_MARKS for w in words[1:] or words)):
+        return name
+    return ""
+
+
+def _byline_parts(line: str) -> tuple[str, str] | None:
+    """``(author, outlet)`` of "By Name, Outlet" / "Par la rédaction de X" / "بقلم: Name"."""
+    m = _BYLINE_TOP.match(line)
+    if not m or len(line.split()) > 14:
+        return None
+    rest = m.group("rest").strip()
+    staff = _STAFF.match(rest)
+    if staff:
+        outlet = staff.group("outlet").strip()
+        return ("", outlet) if not outlet or _name_like(outlet, 6) else None
+    person, sep, outlet = [p.strip() for p in re.split(r"(\s*,\s*|\s+[|\-–—]\s+)", rest, maxsplit=1) + ["", ""]][:3]
+    if not _person_like(person) or (sep and not _name_like(outlet, 6)):
+        return None
+    return person, outlet
+
+
+def classify_meta_line(line: str) -> tuple[str, str, str] | None:
+    """``(reason, outlet, author)`` of a top-of-page metadata line, or None for anything else.
+
+    Reasons: ``date_line`` (a date, or a date beside the outlet name), ``byline``, ``credit``
+    ("المصدر: X": the content's source, not its publisher) and ``masthead`` (the outlet's name).
+    """
+    s = line.strip()
+    if not s or len(s) > 120:
+        return None
+    if is_date_line(s):
+        return "date_line", "", ""
+    parts = _SEP.split(s)
+    if len(parts) == 2:  # "Tuesday, March 3, 2026 — Outlet" / "Outlet | 3 مارس 2026"
+        for date, name in (parts, parts[::-1]):
+            if is_date_line(date) and _name_like(name):
+                who = _byline_parts(name)
+                return ("date_line", who[1], who[0]) if who else ("date_line", name.strip(), "")
+    who = _byline_parts(s)
+    if who:
+        return "byline", who[1], who[0]
+    m = _LABELLED_CREDIT.match(s)
+    if m and _name_like(m.group("name"), 6):
+        return "credit", m.group("name").strip(), ""
+    name = _masthead_name(s)
+    return ("masthead", name, "") if name else None
 
 
 # ----------------------------------------------------------------------------- dateline, lead, credit
@@ -161,6 +186,9 @@ _DATELINE = re.compile(
     rf"(?:\((?P<agency>[^()\n]{{1,40}})\)\s*)?{_DASH}\s+"
     rf"(?:(?:\((?P<agency3>[^()\n]{{1,40}})\)|(?P<agency2>[^\W\d_]{{2,}}(?:[ \t][^\W\d_]{{2,}}){{0,2}}))"
     rf"\s*(?:{_DASH}|:)\s*)?(?P<rest>\S.*)$", re.S)
+# "TUNIS, March 3 (Wire) –", "DUHOK, Iraq —": an all-caps place, an optional ", country/date" and agency
+_WIRE = re.compile(r"^\s*(?P<place>[^\W\d_]{2,}(?:[ .'\-][^\W\d_]+){0,2})\s*(?:,\s*[^\W_][^,()\n]{0,24}?)?\s*"
+                   r"(?:\((?P<agency>[^()\n]{1,40})\)\s*)?(?:--|[-–—])\s+(?P<rest>\S.*)$", re.S)
 _LEAD = re.compile(
     r"^\s*(?P<name>(?:خبرگزاری|خبرگزاري|پایگاه خبری|پايگاه خبري|روزنامه|شبکه|شبكه|وكالة|وکالة|وكالة أنباء|صحيفة|جريدة|موقع|شبكة|قناة)"
     r"(?:[ \t\u200c]+[^\s:：\-–—ـ]+){1,4}?)\s*[:：\-–—ـ]\s+\S")
@@ -189,6 +217,12 @@ def parse_lead(paragraph: str) -> tuple[str, str, str]:
     "أحمد علي - سبق -" is a reporter and an outlet: several words not starting with
     the article ال read as a person's name there, one word as a place.
     """
+    w = _WIRE.match(paragraph)
+    if w and w.group("place").isupper() and len(w.group("rest").split()) >= 6:
+        place = w.group("place").strip()
+        if resolve_outlet(place):
+            return "", place, ""
+        return place, (w.group("agency") or "").strip(), ""
     m = _DATELINE.match(paragraph)
     if not m or len(m.group("rest").split()) < 6:
         return "", "", ""
@@ -212,8 +246,6 @@ def parse_lead(paragraph: str) -> tuple[str, str, str]:
         return "", "", ""
     if len(words) > 1 and _ARABIC_SCRIPT.match(head) and not words[0].startswith("ال"):
         return ("", agency, head) if agency else ("", "", "")
-    if head.isupper():
-        head = head.title()
     return head, agency, ""
 
 
@@ -231,16 +263,35 @@ _ACCORDING = re.compile(r"^\s*به\s+گزارش\s+(?:[^\s،,:]+\s+){0,4}?(?P<nam
                         r"(?:[\s\u200c]+[^\s،,:]+){1,3})")
 
 
-def _according_to(paragraphs: list[str]) -> str:
-    """Persian self-attribution "به گزارش [گروه ...] خبرگزاری X" opening one of the first paragraphs."""
+_NAME_STOP_TEXT = "به از در با که برای امروز روز گفت نوشت اعلام کرد"
+_NAME_STOP = frozenset(normalize(w) for w in _NAME_STOP_TEXT.split())
+
+
+def _according_to(paragraphs: list[str], known: bool = True) -> str:
+    """Persian self-attribution "به گزارش [گروه ...] خبرگزاری X،" opening one of the first paragraphs.
+
+    ``known``: only a listed outlet; else the name as written, from the kind word up to the comma
+    or the first word that cannot be part of a name ("به نقل از", "در", a verb).
+    """
     for para in paragraphs[:3]:
         m = _ACCORDING.match(para)
         if not m:
             continue
-        words = m.group("name").split()
-        for n in range(len(words), 1, -1):  # longest known name first
-            if found := resolve_outlet(" ".join(words[:n])):
-                return found
+        if known:
+            words = m.group("name").split()
+            for n in range(len(words), 1, -1):  # longest known name first
+                if found := resolve_outlet(" ".join(words[:n])):
+                    return found
+            continue
+        head = re.split(r"[،,:؛;(«\n]", para[m.start("name"):], maxsplit=1)[0].split()
+        kind = 2 if normalize(" ".join(head[:2])) in ("پايگاه خبري", "پايگاه اطلاع رساني") else 1
+        name = head[:kind]
+        for w in head[kind:]:
+            if normalize(w) in _NAME_STOP or len(name) >= kind + 4:
+                break
+            name.append(w)
+        if len(name) > kind:
+            return " ".join(name)
     return ""
 
 
@@ -278,13 +329,46 @@ def _headline_like(line: str) -> bool:
 
 # ----------------------------------------------------------------------------- main
 
+def _top_meta(lines: list[str], drop: set[int], removed: list[RemovedLine], has_title: bool,
+              ) -> tuple[list[str], list[str], str]:
+    """Take date, byline, credit and masthead lines out of the top of the page.
+
+    Returns the outlet names they give (publisher first, credited sources last) and an author.
+    The first real line is the title, not a masthead, unless a headline follows it.
+    """
+    names: list[str] = []
+    credits: list[str] = []
+    author = ""
+    idx = [i for i, ln in enumerate(lines) if ln.strip() and i not in drop][:TOP_LINES + 2]
+    title_seen = has_title
+    for n, i in enumerate(idx):
+        line = lines[i].strip()
+        if len(line.split()) > MAX_TITLE_WORDS:
+            break
+        found = classify_meta_line(line)
+        if found and found[0] == "masthead" and not title_seen:
+            nxt = lines[idx[n + 1]].strip() if n + 1 < len(idx) else ""
+            if not _headline_like(nxt):
+                found = None
+        if not found:
+            title_seen = True
+            continue
+        reason, outlet, who = found
+        drop.add(i)
+        removed.append(RemovedLine(line=line, reason=reason))
+        (credits if reason == "credit" else names).extend([outlet] if outlet else [])
+        author = author or who
+    return names, credits, author
+
+
 def extract_metadata(text: str, removed: list[RemovedLine], hints: dict[str, Any],
                      url: str | None) -> Meta:
     """Title, outlet, dateline and author; the returned ``text`` is the body.
 
-    Date lines at the top are moved to ``removed`` (reason ``date_line``) so the
-    date finder still sees them; a title taken from the first line, and copies of
-    the title at the top, leave the body so sentences are not duplicated.
+    Date, byline, credit and masthead lines at the top are moved to ``removed`` (reasons
+    ``date_line``, ``byline``, ``credit``, ``masthead``) so the date finder still sees them; a
+    title taken from the first line, and copies of the title at the top, leave the body so
+    sentences are not duplicated.
     """
     hints = hints or {}
     lines = text.split("\n")
@@ -295,12 +379,7 @@ def extract_metadata(text: str, removed: list[RemovedLine], hints: dict[str, Any
         idx = [i for i, ln in enumerate(lines) if ln.strip() and i not in drop]
         return idx[:limit]
 
-    for i in top():
-        if is_date_line(lines[i]):
-            drop.add(i)
-            removed.append(RemovedLine(line=lines[i].strip(), reason="date_line"))
-        elif len(lines[i].split()) > MAX_TITLE_WORDS:
-            break
+    names, credits, top_author = _top_meta(lines, drop, removed, bool(title))
     if not title:
         first = top(2)
         if len(first) == 2 and _headline_like(lines[first[0]]):
@@ -310,9 +389,6 @@ def extract_metadata(text: str, removed: list[RemovedLine], hints: dict[str, Any
         for i in top():
             if _repeats_title(lines[i], title) and len(top(2)) > 1:
                 drop.add(i)
-            elif is_date_line(lines[i]):
-                drop.add(i)
-                removed.append(RemovedLine(line=lines[i].strip(), reason="date_line"))
     body_lines = [ln for i, ln in enumerate(lines) if i not in drop]
     body = "\n".join(body_lines).strip("\n")
     paragraphs = [ln.strip() for ln in body_lines if ln.strip()]
@@ -322,8 +398,8 @@ def extract_metadata(text: str, removed: list[RemovedLine], hints: dict[str, Any
         place, agency, byline = parse_lead(para)
         if place or agency or not _headline_like(para):
             break
-    outlet = _pick_outlet(hints, url, removed, first_para, paragraphs, agency)
-    author = str(hints.get("author") or "").strip() or byline or _byline(paragraphs)
+    outlet = _pick_outlet(hints, url, removed, first_para, paragraphs, agency, names, credits)
+    author = str(hints.get("author") or "").strip() or byline or top_author or _byline(paragraphs)
     return Meta(title=title, outlet=outlet, dateline=place, author=author, text=body)
 
 
@@ -332,18 +408,21 @@ def _display(name: str) -> str:
 
 
 def _pick_outlet(hints: dict[str, Any], url: str | None, removed: list[RemovedLine], first_para: str,
-                 paragraphs: list[str], agency: str) -> str:
-    """Hints, then the URL's domain, then masthead lines, the agency lead, the closing credit."""
-    for key in ("sitename", "outlet", "site_name", "publisher"):
-        if hints.get(key):
-            return _display(str(hints[key]))
-    domain = _domain_of(url)
+                 paragraphs: list[str], agency: str, names: list[str], credits: list[str]) -> str:
+    """Hints, the URL's domain, known names on masthead/top lines, the agency lead, the closing
+    credit; then unknown names: the lead's agency, top lines, the page's masthead, a Persian
+    "به گزارش خبرگزاری X", a credited source, the bare domain."""
+    # the source's own outlet field (feed, record) before an HTML site name, which may be a domain guess
+    given = [str(hints[k]).strip() for k in ("outlet", "sitename", "site_name", "publisher") if hints.get(k)]
+    if given:
+        return _display(next((g for g in given if not match_domain(g)), given[0]))
+    domain = domain_of(url)
     if domain and (found := resolve_outlet(domain)):
         return found
     masthead = [r.line.strip() for r in removed if r.reason in MASTHEAD_REASONS and r.line.strip()]
-    for line in masthead:  # a known name or domain: the whole line, or a domain inside it
+    for line in names + masthead:  # a known name or domain: the whole line, or a domain inside it
         if found := resolve_outlet(line) or next(
-                (f for d in _DOMAIN_IN_TEXT.findall(line) if (f := resolve_outlet(d))), None):
+                (f for d in DOMAIN_IN_TEXT.findall(line) if (f := resolve_outlet(d))), None):
             return found
     lead = _lead_outlet(first_para)
     if lead:
@@ -358,13 +437,18 @@ def _pick_outlet(hints: dict[str, Any], url: str | None, removed: list[RemovedLi
             return _display(credit)
     if agency:
         return agency.strip("()[] ")
-    # an unknown site: a short name line (its masthead), else its bare domain
-    names = [ln for ln in masthead if 1 <= len(ln.split()) <= 5 and any(c.isalpha() for c in ln)
-             and ln.casefold() not in ("logo", "home", "menu") and not _DOMAIN.match(ln)]
     if names:
         return names[0]
+    # an unknown site: a short name line (its masthead), else its bare domain
+    site = [ln for ln in masthead if 1 <= len(ln.split()) <= 5 and any(c.isalpha() for c in ln)
+            and ln.casefold() not in ("logo", "home", "menu") and not match_domain(ln)
+            and not ln.startswith("©") and "©" not in ln]
+    if site:
+        return site[0]
+    if found := _according_to(paragraphs, known=False) or (credits[0] if credits else ""):
+        return _display(found)
     for line in masthead:
-        m = _DOMAIN.match(line)
+        m = match_domain(line)
         if m:
             return m.group(1).lower()
     return domain.split("/")[0].removeprefix("www.") if domain else ""
