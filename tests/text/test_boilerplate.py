@@ -77,6 +77,10 @@ def reasons_of(removed) -> dict[str, str]:
     ("انتهای پیام/م", "end_marker"),
     ("انتهای خبر", "end_marker"),
     ("-انتهى-", "end_marker"),
+    ("کد خبر: ۱۲۳۴۵۶۷", "news_id"),
+    ("شناسه خبر : 99812", "news_id"),
+    ("رقم الخبر: 45120", "news_id"),
+    ("News ID: 44821", "news_id"),
 ])
 def test_each_reason_is_detected_between_body_paragraphs(line, reason):
     text = page(TITLE_AR, AR1, line, AR2)
@@ -122,6 +126,32 @@ def test_logo_site_name_and_domain_at_the_end():
     assert [r.reason for r in removed] == ["logo", "site_name", "url"]
     out, removed = strip_boilerplate(page(TITLE_EN, EN1, EN2, "Example News"))
     assert [r.reason for r in removed] == ["site_name"]
+
+
+def test_site_name_as_last_line_after_furniture():
+    out, removed = strip_boilerplate(page(TITLE_EN, EN1, EN2, "Advertisement", "Coastal Herald"))
+    assert out == page(TITLE_EN, EN1, EN2)
+    assert [r.reason for r in removed] == ["advertisement", "site_name"]
+    # an inline "read also: <title>" is one teaser; the name after it is the site's
+    out, removed = strip_boilerplate(page(FR1, "Lire aussi : Le port rouvre ses quais", "Le Courrier du Sud"))
+    assert out == FR1
+    assert [r.reason for r in removed] == ["see_also", "site_name"]
+    # after a teaser list (headline + "…" summary), a short last line is the site name
+    teasers = ["وزير الصحة يتفقد مستشفيات الصعيد",
+               "تفقد وزير الصحة صباح اليوم عددا من المستشفيات في محافظات الصعيد للاطلاع على سير العمل …"]
+    out, removed = strip_boilerplate(page(TITLE_AR, AR1, AR2, "اقرأ أيضا", *teasers, "موقع المثال"))
+    assert out == page(TITLE_AR, AR1, AR2)
+    assert [r.reason for r in removed] == ["see_also", "related_block", "related_block", "site_name"]
+
+
+def test_long_persian_teaser_headlines_after_a_heading():
+    teasers = ["افزایش شمار گردشگران خارجی در شهرهای تاریخی استان در شش ماه نخست امسال نسبت به پارسال",
+               "آمارهای اداره میراث فرهنگی نشان می‌دهد شمار بازدیدکنندگان خارجی از بناهای تاریخی استان رو به…",
+               "گشایش کتابخانه عمومی تازه در محله‌ای که سال‌ها سالن مطالعه نداشت",
+               "این کتابخانه با ظرفیت دویست نفر و مجموعه‌ای از ده هزار جلد کتاب از هفته آینده به روی…"]
+    out, removed = strip_boilerplate(page("آغاز سال تحصیلی", FA1, "انتهای پیام/", "مطالب مرتبط", *teasers))
+    assert out == page("آغاز سال تحصیلی", FA1)
+    assert [r.reason for r in removed] == ["end_marker", "see_also"] + ["related_block"] * 4
 
 
 def test_repeated_title_lines():

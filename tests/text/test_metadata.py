@@ -7,6 +7,7 @@ import pytest
 from rasd.records import RemovedLine
 from rasd.text.metadata import (
     Meta,
+    classify_meta_line,
     extract_metadata,
     find_dateline,
     is_date_line,
@@ -71,6 +72,13 @@ def test_resolve_outlet(value, want):
     assert resolve_outlet(value) == want
 
 
+def test_outlet_kind_words():
+    assert resolve_outlet("وكالة أنباء تسنيم") == "Tasnim News Agency"  # an agency named as an agency
+    assert resolve_outlet("صحيفة الخبر") == "El Khabar"
+    assert resolve_outlet("بوابة الخبر") is None  # a portal named "the news" is not the newspaper
+    assert resolve_outlet("The Libya Observer") == "The Libya Observer"
+
+
 @pytest.mark.parametrize("value", ["", "   ", "www.example-news.com", "جريدة لا وجود لها", "bbc.com/sport"])
 def test_resolve_unknown(value):
     assert resolve_outlet(value) is None
@@ -80,12 +88,14 @@ def test_resolve_unknown(value):
 
 @pytest.mark.parametrize("line", ["23 April 2024 , 15:44", "23 أبريل 2024 , 15:44", "الثلاثاء 2015/02/24",
                                   "Tuesday, 24 February 2015", "سه‌شنبه ۵ اسفند ۱۳۹۳ - ۱۰:۳۰",
-                                  "٢٤ فبراير ٢٠١٥", "15:44", "2015-02-24"])
+                                  "٢٤ فبراير ٢٠١٥", "15:44", "2015-02-24", "Publié le 3 mars 2025 à 9h30",
+                                  "Mis à jour le 04/03/2025", "تاريخ النشر: 2024/05/10", "Published on 12 May 2024",
+                                  "تاریخ انتشار: ۱۴۰۳/۰۲/۲۱", "آخر تحديث: الأحد 5 مايو 2024"])
 def test_date_lines(line):
     assert is_date_line(line)
 
 
-@pytest.mark.parametrize("line", ["", "2", "24 قتيلا في هجوم على سوق شعبي", "العدد 2345",
+@pytest.mark.parametrize("line", ["", "2", "24 قتيلا في هجوم على سوق شعبي", "العدد 2345", "Published 2024", "Le 12",
                                   "وقال الوزير في 24 فبراير إن المحادثات ستستمر طوال الأسبوع المقبل"])
 def test_not_date_lines(line):
     assert not is_date_line(line)
@@ -118,6 +128,35 @@ def test_find_dateline(para, place, agency):
 ])
 def test_no_dateline(para):
     assert find_dateline(para) == ("", "")
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("Monday, May 6, 2024 — Coastal Herald", ("date_line", "Coastal Herald", "")),
+    ("Coastal Herald | 6 مايو 2024", ("date_line", "Coastal Herald", "")),
+    ("2024-05-06", ("date_line", "", "")),
+    ("By Sara Haddad, Coastal Herald", ("byline", "Coastal Herald", "Sara Haddad")),
+    ("By Sara Haddad", ("byline", "", "Sara Haddad")),
+    ("Par Nadia Ben Salem", ("byline", "", "Nadia Ben Salem")),
+    ("Par la rédaction du Courrier de Sfax", ("byline", "Courrier de Sfax", "")),
+    ("بقلم: سارة حداد", ("byline", "", "سارة حداد")),
+    ("المصدر: وكالة أنباء الشمال", ("credit", "وكالة أنباء الشمال", "")),
+    ("Source : Radio du Sud", ("credit", "Radio du Sud", "")),
+    ("شبكة الوادي الإخبارية", ("masthead", "شبكة الوادي الإخبارية", "")),
+    ("مجلة الأفق - ثقافة وفنون", ("masthead", "مجلة الأفق", "")),
+    ("روزنامه صبح ساحل", ("masthead", "روزنامه صبح ساحل", "")),
+    ("وكالة الأناضول", ("masthead", "وكالة الأناضول", "")),
+])
+def test_classify_meta_line(line, want):
+    assert classify_meta_line(line) == want
+
+
+@pytest.mark.parametrize("line", [
+    "By Monday, the toll had risen to nine.", "By Monday the toll rose again", "Par ailleurs, le ministre a démissionné",
+    "كتب الوزير في رسالته إلى نظيره", "قناة السويس تنتعش", "موقع الانفجار", "شبكة تهريب دولية", "Press freedom day",
+    "المصدر الأمني أكد ذلك", "The storm hit the coast on Monday, May 6, 2024.", "",
+])
+def test_not_meta_lines(line):
+    assert classify_meta_line(line) is None
 
 
 # ------------------------------------------------------------------ extract_metadata
@@ -230,6 +269,70 @@ def test_outlet_from_closing_credit():
     assert meta(BODY_AR + "\nالمصدر: الشرق الأوسط").outlet == "Asharq Al-Awsat"
     assert meta(BODY_AR + "\n(12)").outlet == ""  # a footnote number is no credit
     assert meta(BODY_AR + "\n(بين قوسين)").outlet == ""  # an aside, not a known outlet
+
+
+BODY_EN = ("SFAX, Tunisia — Fishermen returned to sea on Thursday after three days of storms kept the fleet "
+           "in port, the harbour office said.\nPrices at the morning auction fell by a third as the catch came in.")
+
+
+def test_english_date_outlet_line_and_wire_dateline():
+    removed: list[RemovedLine] = []
+    m = meta("Fishing fleet back at sea after storms\nMonday, May 6, 2024 — Coastal Herald\n" + BODY_EN, removed)
+    assert (m.title, m.outlet, m.dateline) == ("Fishing fleet back at sea after storms", "Coastal Herald", "SFAX")
+    assert m.text == BODY_EN
+    assert [(r.line, r.reason) for r in removed] == [("Monday, May 6, 2024 — Coastal Herald", "date_line")]
+
+
+def test_byline_with_outlet_and_newsroom_byline():
+    removed: list[RemovedLine] = []
+    m = meta("Fishing fleet back at sea\nMay 6, 2024\nBy Sara Haddad, Coastal Herald\n" + BODY_EN, removed)
+    assert (m.author, m.outlet) == ("Sara Haddad", "Coastal Herald")
+    assert m.text == BODY_EN
+    assert [r.reason for r in removed] == ["date_line", "byline"]
+    fr = "Les pêcheurs reprennent la mer\nPar la rédaction du Courrier de Sfax\n" + BODY_EN
+    assert (meta(fr).outlet, meta(fr).author) == ("Courrier de Sfax", "")
+
+
+def test_masthead_line_under_and_above_the_title():
+    removed: list[RemovedLine] = []
+    m = meta("ضبط شحنة أسلحة على الحدود\nشبكة الوادي الإخبارية\n" + BODY_AR, removed)
+    assert (m.title, m.outlet, m.text) == ("ضبط شحنة أسلحة على الحدود", "شبكة الوادي الإخبارية", BODY_AR)
+    assert [r.reason for r in removed] == ["masthead"]
+    m = meta("روزنامه صبح ساحل\nکشف محموله سلاح در مرز غربی\n" + BODY_FA)
+    assert (m.title, m.outlet, m.text) == ("کشف محموله سلاح در مرز غربی", "روزنامه صبح ساحل", BODY_FA)
+    # a headline that starts with a press word is still the headline
+    m = meta("صحيفة تكشف تفاصيل الصفقة\n" + BODY_AR)
+    assert (m.title, m.text) == ("صحيفة تكشف تفاصيل الصفقة", BODY_AR)
+
+
+def test_credited_source_is_not_the_publisher():
+    removed = [RemovedLine("موقع المثال", "site_name")]
+    m = meta("ضبط شحنة أسلحة\nالمصدر: وكالة أنباء الشمال\n" + BODY_AR, removed)
+    assert (m.outlet, m.text) == ("موقع المثال", BODY_AR)
+    assert removed[-1] == RemovedLine("المصدر: وكالة أنباء الشمال", "credit")
+    assert meta("ضبط شحنة أسلحة\nالمصدر: وكالة أنباء الشمال\n" + BODY_AR).outlet == "وكالة أنباء الشمال"
+
+
+def test_labelled_and_french_date_lines_leave_the_body():
+    removed: list[RemovedLine] = []
+    m = meta("ضبط شحنة أسلحة\nتاريخ النشر: 2024/05/10\nمجلة الأفق - ثقافة وفنون\n" + BODY_AR, removed)
+    assert (m.text, m.outlet) == (BODY_AR, "مجلة الأفق")
+    assert [r.reason for r in removed] == ["date_line", "masthead"]
+    m = meta("Les pêcheurs reprennent la mer\nPublié le 6 mai 2024 à 9h30\n" + BODY_EN)
+    assert m.text == BODY_EN
+
+
+def test_unknown_persian_agency_from_self_attribution():
+    body = "به گزارش خبرگزاری صدای دشت به نقل از رسانه‌های محلی، " + BODY_FA
+    assert meta(body).outlet == "خبرگزاری صدای دشت"
+    assert meta("به گزارش خبرگزاری علم و صنعت، " + BODY_FA).outlet == "خبرگزاری علم و صنعت"
+    assert meta("به گزارش پایگاه خبری افق شمال، " + BODY_FA).outlet == "پایگاه خبری افق شمال"
+
+
+def test_source_outlet_field_beats_a_domain_site_name():
+    hints = {"sitename": "example-daily.tn", "outlet": "صحيفة المثال"}
+    assert meta(BODY_AR, hints=hints).outlet == "صحيفة المثال"
+    assert meta(BODY_AR, hints={"sitename": "example-daily.tn"}).outlet == "example-daily.tn"
 
 
 def test_author():

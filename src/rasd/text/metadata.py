@@ -1,10 +1,12 @@
 """Title, outlet, dateline and author of a cleaned report.
 
 Source hints (HTML meta, feed and JSON fields) win; otherwise the shape of the
-text decides: a headline-like first line, an agency lead ("خبرگزاری X:"), a
-masthead the boilerplate stage removed, a closing "(X)" credit. Outlet names are
-resolved through a small curated table (``rasd/data/outlets.json``) so that
-"إرم نيوز", "www.eremnews.com" and "Erem News" are one outlet.
+text decides: a headline-like first line, date/byline/credit/masthead lines at the
+top (:mod:`rasd.text.meta_lines`), an agency lead ("خبرگزاری X:"), a wire dateline
+("TUNIS, March 3 (Wire) –"), a masthead the boilerplate stage removed, a closing
+"(X)" credit. Outlet names are resolved through a small curated table
+(:mod:`rasd.text.outlet_table`) so that "إرم نيوز", "www.eremnews.com" and
+"Erem News" are one outlet; unknown outlets keep the name as written.
 """
 
 from __future__ import annotations
@@ -14,16 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..records import RemovedLine
+from .meta_lines import NOT_NAME_WORDS, SENTENCE_END, classify_meta_line, is_date_line
 from .normalize import normalize
-from .outlet_table import (  # noqa: F401 (re-export)
-    DOMAIN_IN_TEXT,
-    GENERIC_KEYS,
-    domain_of,
-    load_outlets,
-    match_domain,
-    name_key,
-    resolve_outlet,
-)
+from .outlet_table import DOMAIN_IN_TEXT, domain_of, load_outlets, match_domain, resolve_outlet
+
+__all__ = ["Meta", "classify_meta_line", "extract_metadata", "find_dateline", "is_date_line", "load_outlets",
+           "parse_lead", "resolve_outlet"]
 
 
 @dataclass(slots=True)
@@ -41,142 +39,6 @@ MAX_TITLE_WORDS = 25
 TOP_LINES = 5  # how far from the top a date line or a repeated title is looked for
 MASTHEAD_REASONS = frozenset({"site_name", "url", "logo", "masthead", "signature", "copyright", "source",
                               "footer", "header"})
-
-# ----------------------------------------------------------------------------- outlets
-
-__all__ = ["Meta", "classify_meta_line", "extract_metadata", "find_dateline", "is_date_line", "load_outlets",
-           "parse_lead", "resolve_outlet"]
-_MEDIA_TEXT = ("الإخبارية الاخبارية الإخباري نيوز نیوز news press presse tv times post tribune herald wire online "
-               "اونلاين آنلاین daily")
-_MEDIA_MARKS = frozenset(normalize(w) for w in _MEDIA_TEXT.split())
-
-
-# ----------------------------------------------------------------------------- date lines
-
-_MONTHS_WEEKDAYS = """
-january february march april may june july august september october november december jan feb mar apr
-jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue wed thu
-fri sat sun
-janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre
-lundi mardi mercredi jeudi vendredi samedi dimanche
-يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
-كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول الثاني جانفي فيفري أفريل ماي جوان جويلية أوت
-محرم صفر ربيع الآخر جمادى رجب شعبان رمضان شوال ذو القعدة الحجة
-الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
-فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند ژانویه فوریه آوریل مه ژوئن ژوئیه
-اوت سپتامبر اکتبر نوامبر دسامبر شنبه یکشنبه دوشنبه سه چهارشنبه چهار پنجشنبه پنج جمعه
-"""
-# Labels and clock words that may stand beside a date but do not make a line a date on their own.
-_LABEL_WORDS = """
-am pm gmt utc on at updated published posted last update le à a mis jour modifié publié publie
-في ص م ه ق ش هـ مـ منذ نشر النشر تاريخ بتاريخ آخر تحديث التحديث الساعة ساعة
-ساعت تاریخ انتشار زمان منتشر شده به روز رسانی بروزرسانی
-"""
-_LABELS = frozenset(normalize(w) for w in _LABEL_WORDS.split())
-_NAMED = frozenset(normalize(w) for w in _MONTHS_WEEKDAYS.split())
-_DATE_WORDS = _NAMED | _LABELS
-_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}|\d{1,2}:\d{2}")
-_H_CLOCK = re.compile(r"(?<![^\W\d_])(\d{1,2})\s?h\s?(\d{2})(?![^\W_])")  # French "18h05"
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-def is_date_line(line: str) -> bool:
-    """A short line made only of a date/time: numbers, month and weekday names, labels, clock words."""
-    s = line.strip()
-    if not s or len(s) > 80:
-        return False
-    norm = _H_CLOCK.sub(r"\1:\2", normalize(s))
-    if not any(ch.isdigit() for ch in norm):
-        return False
-    tokens = _TOKEN.findall(norm)
-    if any(not t.isdigit() and t not in _DATE_WORDS for t in tokens):
-        return False
-    return bool(_NUMERIC_DATE.search(norm)) or any(t in _NAMED for t in tokens)
-
-
-# ----------------------------------------------------------------------------- meta lines at the top
-
-_SEP = re.compile(r"\s+(?:[|•·/]|--|[-–—ـ])\s+")
-_STAFF = re.compile(r"^(?:la rédaction|l'équipe|the (?:staff|editors|newsroom)|staff|هيئة تحرير|أسرة تحرير|فريق تحرير"
-                    r"|تحریریه|گروه)\s*(?:de\s+|d'|du\s+|des\s+|of\s+|at\s+)?(?P<outlet>.*)$", re.I)
-_BYLINE_TOP = re.compile(r"^\s*(?:by|par|written by|reporting by|text by|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تقرير"
-                         r"|نویسنده|نويسنده|خبرنگار|گزارش)\s*[:：]?\s+(?P<rest>\S.*)$", re.I)
-_LABELLED_CREDIT = re.compile(r"^\s*(?:المصدر|مصدر الخبر|منبع|منبع خبر|source|sources|crédit|credit)\s*[:：]\s*"
-                              r"(?P<name>\S.{1,60})$", re.I)
-_PARTICLE_TEXT = "de du des la le el al bin ben ibn van von da di and et y"
-_PARTICLES = frozenset(_PARTICLE_TEXT.split())
-
-
-def _name_like(part: str, max_words: int = 5) -> bool:
-    """A short name: letters, no figures, no sentence punctuation at the end."""
-    s = part.strip()
-    return (0 < len(s.split()) <= max_words and any(c.isalpha() for c in s) and not any(c.isdigit() for c in s)
-            and not s.endswith(_SENTENCE_END) and not s.endswith(("!", "?", "؟")))
-
-
-def _person_like(part: str) -> bool:
-    """A person's name: 1-5 words; in cased scripts every word but a particle is capitalised."""
-    words = part.split()
-    if not _name_like(part) or len(words) > 5:
-        return False
-    return all(not w[0].isalpha() or not w[0].islower() or w.lower() in _PARTICLES for w in words)
-
-
-def _masthead_name(line: str) -> str:
-    """The outlet name of a masthead line: "شبكة X الإخبارية", "مجلة X - القسم", a known outlet."""
-    name = _SEP.split(line.strip(), maxsplit=1)[0].strip()
-    if not _name_like(name, 4) or len(line.split()) > 8:
-        return ""
-    key = name_key(name)
-    words = normalize(name).split()
-    if (resolve_outlet(name) or any(key.startswith(g + " ") for g in GENERIC_KEYS)
-            or any(w in _MEDIA_MARKS for w in words[1:] or words)):
-        return name
-    return ""
-
-
-def _byline_parts(line: str) -> tuple[str, str] | None:
-    """``(author, outlet)`` of "By Name, Outlet" / "Par la rédaction de X" / "بقلم: Name"."""
-    m = _BYLINE_TOP.match(line)
-    if not m or len(line.split()) > 14:
-        return None
-    rest = m.group("rest").strip()
-    staff = _STAFF.match(rest)
-    if staff:
-        outlet = staff.group("outlet").strip()
-        return ("", outlet) if not outlet or _name_like(outlet, 6) else None
-    person, sep, outlet = [p.strip() for p in re.split(r"(\s*,\s*|\s+[|\-–—]\s+)", rest, maxsplit=1) + ["", ""]][:3]
-    if not _person_like(person) or (sep and not _name_like(outlet, 6)):
-        return None
-    return person, outlet
-
-
-def classify_meta_line(line: str) -> tuple[str, str, str] | None:
-    """``(reason, outlet, author)`` of a top-of-page metadata line, or None for anything else.
-
-    Reasons: ``date_line`` (a date, or a date beside the outlet name), ``byline``, ``credit``
-    ("المصدر: X": the content's source, not its publisher) and ``masthead`` (the outlet's name).
-    """
-    s = line.strip()
-    if not s or len(s) > 120:
-        return None
-    if is_date_line(s):
-        return "date_line", "", ""
-    parts = _SEP.split(s)
-    if len(parts) == 2:  # "Tuesday, March 3, 2026 — Outlet" / "Outlet | 3 مارس 2026"
-        for date, name in (parts, parts[::-1]):
-            if is_date_line(date) and _name_like(name):
-                who = _byline_parts(name)
-                return ("date_line", who[1], who[0]) if who else ("date_line", name.strip(), "")
-    who = _byline_parts(s)
-    if who:
-        return "byline", who[1], who[0]
-    m = _LABELLED_CREDIT.match(s)
-    if m and _name_like(m.group("name"), 6):
-        return "credit", m.group("name").strip(), ""
-    name = _masthead_name(s)
-    return ("masthead", name, "") if name else None
-
 
 # ----------------------------------------------------------------------------- dateline, lead, credit
 
@@ -196,12 +58,7 @@ _CREDIT = re.compile(r"^\s*(?:\((?P<a>[^()]{2,40})\)|(?P<b>[^()\n]{2,40}?)\s*\(\
                      r"|(?:المصدر|منبع|source)\s*[:：]\s*(?P<c>[^\n]{2,40}))\s*[.。]?\s*$", re.I)
 _BYLINE = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت|إعداد|اعداد|نویسنده|نويسنده)\s*[:：]?\s+(?P<name>[^\W\d_][^\n]{1,50})$",
                      re.I)
-# words that never start or make up a place name before a dateline dash
-_NOT_PLACE_WORDS = ("به در از با که و في من على إلى عن مع قال الذي التي الذين هو هي گزارش خبر "
-                    "the a an in of on by and said")
-_NOT_PLACE = frozenset(normalize(w) for w in _NOT_PLACE_WORDS.split())
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
-_SENTENCE_END = (".", "。", "…", ":", "：", "،", ",", ";", "؛")
 
 
 def find_dateline(paragraph: str) -> tuple[str, str]:
@@ -227,7 +84,7 @@ def parse_lead(paragraph: str) -> tuple[str, str, str]:
     if not m or len(m.group("rest").split()) < 6:
         return "", "", ""
     head = m.group("place").strip()
-    if any(w in _NOT_PLACE for w in normalize(head).split()):
+    if any(w in NOT_NAME_WORDS for w in normalize(head).split()):
         return "", "", ""
     agency = (m.group("agency") or m.group("agency3") or m.group("agency2") or "").strip()
     if m.group("agency2") and len(agency.split()) > 1 and not resolve_outlet(agency):
@@ -320,7 +177,7 @@ def _repeats_title(line: str, title: str) -> bool:
 def _headline_like(line: str) -> bool:
     s = line.strip()
     words = s.split()
-    if not (2 <= len(words) <= MAX_TITLE_WORDS) or s.endswith(_SENTENCE_END):
+    if not (2 <= len(words) <= MAX_TITLE_WORDS) or s.endswith(SENTENCE_END):
         return False
     if is_date_line(s) or find_dateline(s)[0] or _LEAD.match(s) or _BYLINE.match(s):
         return False
@@ -343,8 +200,9 @@ def _top_meta(lines: list[str], drop: set[int], removed: list[RemovedLine], has_
     title_seen = has_title
     for n, i in enumerate(idx):
         line = lines[i].strip()
-        if len(line.split()) > MAX_TITLE_WORDS:
-            break
+        words = len(line.split())
+        if words > MAX_TITLE_WORDS or (words >= 12 and line.endswith(SENTENCE_END)):
+            break  # the first paragraph of the report
         found = classify_meta_line(line)
         if found and found[0] == "masthead" and not title_seen:
             nxt = lines[idx[n + 1]].strip() if n + 1 < len(idx) else ""
