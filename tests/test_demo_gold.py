@@ -24,12 +24,7 @@ GOLD: dict[str, dict[str, Any]] = json.loads((DEMO / "gold.json").read_text(enco
 KEYS = sorted(GOLD)
 
 # Date cases the text stages cannot meet yet; each names the module that decides it.
-DATE_XFAIL = {
-    "fr/c3_greve_port_casablanca.txt": "dates.py reads no French 'à 18h05' clock time: day precision only",
-    "mixed/c4_port_strike_deal.html": "ingest/html.py keeps only the day of article:published_time",
-    "mixed/feed.xml#0": "ingest/feeds.py converts pubDate to UTC; gold keeps the feed's local time (+01:00)",
-    "mixed/feed.xml#1": "ingest/feeds.py converts pubDate to UTC; gold keeps the feed's local time (+01:00)",
-}
+DATE_XFAIL: dict[str, str] = {}  # every demo date is read at gold precision
 
 
 @pytest.fixture(scope="module")

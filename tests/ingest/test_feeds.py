@@ -22,7 +22,7 @@ def test_rss_items_become_pages_with_feed_hints(site, fetcher, ar, fa):
     assert page.kind == "html" and page.data.decode() == ar.page
     assert page.content_type.startswith("text/html")
     assert page.hints["title"] == ar.title
-    assert page.hints["date"] == "2023-04-17T06:30:00Z"
+    assert page.hints["date"] == "2023-04-17T06:30:00+00:00"
     assert page.hints["date_origin"] == "feed"
     assert page.hints["outlet"] == "أخبار تجريبية"
     assert "سارا" in page.hints["author"]
@@ -79,7 +79,7 @@ def test_atom_feed(site, fetcher, fa):
     assert [d.url for d in docs] == [site.url("/fa/article")]
     assert docs[0].hints["author"] == "مریم"
     assert docs[0].hints["outlet"] == "خبرگزاری آزمایشی"
-    assert docs[0].hints["date"] == "2022-11-03T05:00:00Z"
+    assert docs[0].hints["date"] == "2022-11-03T05:00:00+00:00"
 
 
 def test_feed_fetch_failure_is_a_rejection(site, fetcher):

@@ -416,3 +416,10 @@ def test_seed_002_after_metadata_moves_the_date_line(seed_texts):
     p = find_date("\n".join(lines[1:]), removed=removed)
     assert (p.value, p.precision, p.doubtful) == ("2024-04-23T15:44", "minute", True)
     assert p.source_text in seed_texts["002"]
+
+
+def test_french_clock_time_with_h():
+    from rasd.text.dates import parse_date_expression
+
+    got = parse_date_expression("Publié le 12 janvier 2026 à 9h40")
+    assert got.value == "2026-01-12T09:40" and got.precision == "minute"

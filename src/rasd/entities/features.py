@@ -65,6 +65,7 @@ def cluster_key(n: str) -> str:
     return "0" if any(c.isdigit() for c in n) else n
 
 
+@lru_cache(maxsize=300_000)
 def _cluster(n: str, lang: str) -> tuple[str, ...]:
     table = word_clusters(lang)
     hit = table.get(cluster_key(n))
@@ -186,6 +187,7 @@ def sentence_features(words: list[str], gtags: list[str], lang: str = "ar") -> l
     ``lang`` picks the cluster table."""
     n = len(words)
     norms = [norm_token(w) for w in words]
+    fine = [_cluster(x, lang)[-1] for x in norms]
     out = []
     for i, w in enumerate(words):
         f = ["bias", *token_features(w, lang), "g=" + gtags[i]]
@@ -195,12 +197,15 @@ def sentence_features(words: list[str], gtags: list[str], lang: str = "ar") -> l
             f += context_features(words[i - 1], -1, lang)
             f.append("-1:g=" + gtags[i - 1])
             f.append(f"bg={norms[i - 1]}|{norms[i]}")
+            f.append(f"cb-={fine[i - 1]}|{fine[i]}")
             if i > 1:
                 f += context_features(words[i - 2], -2, lang)
         if i == n - 1:
             f.append("EOS")
         else:
             f += context_features(words[i + 1], 1, lang)
+            f.append(f"bg+={norms[i]}|{norms[i + 1]}")
+            f.append(f"cb+={fine[i]}|{fine[i + 1]}")
             f.append("+1:g=" + gtags[i + 1])
             if i < n - 2:
                 f += context_features(words[i + 2], 2, lang)

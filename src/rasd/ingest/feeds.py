@@ -198,7 +198,8 @@ def _content_document(entry: Any, link: str | None, outlet: str, source: str, *,
 
 def _hints(entry: Any, outlet: str) -> dict[str, Any]:
     """Item metadata; ``date_origin`` only with a date (the decode stage lets these override the page's)."""
-    date = _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
+    date = _local_iso(entry.get("published") or entry.get("updated")) or _iso(
+        entry.get("published_parsed") or entry.get("updated_parsed"))
     return {
         "title": _s(entry.get("title")),
         "date": date,
@@ -206,6 +207,24 @@ def _hints(entry: Any, outlet: str) -> dict[str, Any]:
         "author": _s(entry.get("author")),
         "outlet": outlet,
     }
+
+
+def _local_iso(raw: Any) -> str | None:
+    """The item's date as written (RFC 822 or ISO), its own UTC offset kept: the clock time the
+    outlet published at, not the UTC instant feedparser normalises to."""
+    if not raw:
+        return None
+    from datetime import datetime
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(str(raw)).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
 
 
 def _iso(parsed: time.struct_time | None) -> str | None:

@@ -68,6 +68,9 @@ def extract_html(html: str, url: str | None = None, source: str | None = None) -
     if not text:
         raise NoArticle("no article text in HTML", source=source)
     date = _s(doc.get("date")) or None
+    timed = _meta_datetime(html)
+    if timed and (not date or timed.startswith(date)):
+        date = timed  # the markup's own timestamp, when trafilatura kept only its day
     hints: dict[str, Any] = {
         "title": _s(doc.get("title")),
         "date": date,
@@ -96,6 +99,22 @@ def _clean_text(text: str) -> str:
     """One newline between paragraphs, no trailing spaces, no empty lines."""
     text = _BLANK_LINES.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+_META_TIME = re.compile(
+    r"""<meta\s[^>]*(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|"""
+    r"""og:published_time|pubdate|publish-date)["'][^>]*>""", re.I)
+_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.I)
+_ISO_TIMED = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _meta_datetime(html: str) -> str | None:
+    """``article:published_time``-style meta with a clock time, as written (offset kept)."""
+    for tag in _META_TIME.finditer(html[:200_000]):
+        m = _CONTENT.search(tag.group(0))
+        if m and _ISO_TIMED.match(m.group(1).strip()):
+            return m.group(1).strip()
+    return None
 
 
 def _s(value: Any) -> str:

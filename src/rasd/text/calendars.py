@@ -255,7 +255,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.I)),
 ]
 _TIME = re.compile(
-    r"(?<![\d:])(?P<h>\d{1,2})\s?:\s?(?P<mi>\d{2})(?:\s?:\s?(?P<sec>\d{2}))?(?![\d:])"
+    r"(?<![\d:])(?P<h>\d{1,2})(?:\s?:\s?|h)(?P<mi>\d{2})(?:\s?:\s?(?P<sec>\d{2}))?(?![\d:])"
     r"(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?|صباحا|مساء|مساءا|ظهرا|عصرا|ب\.?\s?ظ|ق\.?\s?ظ|ص|م)" + _NOT_LETTER_AFTER + ")?",
     re.I)
 _GAP_AFTER = re.compile(r"[\s,|/•·\-T]*(?:(?:الساعه|ساعت|ساعه|at|à|a\s+las|um|في|-)\s*)?", re.I)
