@@ -23,9 +23,9 @@ from rasd.errors import ConfigError
 
 Kind = Literal["query", "passage"]
 PREFIX = {"query": "query: ", "passage": "passage: "}
-#: padded tokens per graph run: on 2 cores, batches of ~500 tokens need ~25 % less CPU than
-#: 32 news sentences (~1,500 tokens), whose FFN activations spill out of the caches
-MAX_BATCH_TOKENS = 512
+#: padded tokens per graph run: on 2 cores, batches of 256-384 tokens need ~25-30 % less CPU
+#: than 32 news sentences (~1,500 tokens), whose FFN activations spill out of the caches
+MAX_BATCH_TOKENS = 384
 
 
 def default_threads() -> int:
