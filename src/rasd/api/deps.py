@@ -6,12 +6,13 @@ import threading
 
 from fastapi import Request
 
+from ..store.base import open_store
 from ..store.sqlite import SQLiteStore
 from .settings import ApiSettings
 
 
 class StorePool:
-    """One SQLiteStore per worker thread on the same database file, closed together at shutdown."""
+    """One store connection per worker thread on the same database, closed together at shutdown."""
 
     def __init__(self, db: str):
         self.db = db
@@ -22,7 +23,7 @@ class StorePool:
     def get(self) -> SQLiteStore:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = SQLiteStore(self.db)
+            store = open_store(self.db)  # a SQLite file, or postgresql://...
             self._local.store = store
             with self._lock:
                 self._all.append(store)
