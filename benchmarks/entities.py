@@ -2,7 +2,8 @@
 
 Runs ``rasd.entities.extract`` on 200 real articles from ../shared/data/news (100 Arabic from
 SaudiNewsNet, 100 Persian from Fars News) and prints articles/s (models loaded beforehand), then
-the exact-span F1 of the shipped CRF models on the fixed held-out split of each NER corpus.
+the sizes of the shipped model and cluster files and the exact-span F1 of the shipped CRF models on
+the fixed held-out split of each NER corpus.
 
     python benchmarks/entities.py [--n 200] [--no-f1]
 """
@@ -15,6 +16,7 @@ import sys
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from importlib import resources
 from pathlib import Path
 
 from rasd import entities
@@ -87,6 +89,9 @@ def main() -> int:
     chars = sum(len(t) for t, _ in docs)
     print(f"extract ({args.workers} process(es)): {len(docs)} articles ({chars / len(docs):.0f} chars avg) in {dt:.2f} s = "
           f"{len(docs) / dt:.1f} articles/s, {n_mentions} mentions")
+    data = resources.files("rasd").joinpath("data/entities")
+    sizes = {f.name: len(f.read_bytes()) for f in data.iterdir() if f.name.endswith((".crfsuite", ".json.gz"))}
+    print("NER model files: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(sizes.items())))
     if not args.no_f1:
         for lang in ("ar", "fa"):
             r = heldout_f1(lang)

@@ -142,3 +142,20 @@ def test_unknown_tier_rejected():
         get_encoder(3)
     with pytest.raises(ConfigError):
         prepare(0)
+
+
+@needs_conversion
+def test_token_budget_batches_match_one_by_one(tier1):
+    """Cutting batches by padded tokens keeps every row the sentence's own vector.
+
+    Activations are quantised with one scale per batch, so rows agree up to int8 noise
+    (cosine), not bit for bit.
+    """
+    from rasd.embed.encoder import l2_normalize
+
+    seqs, _ = tier1.windows(SENTENCES, "passage")
+    alone = l2_normalize(np.concatenate([tier1.pooled([s], batch_size=1) for s in seqs]))
+    for max_tokens in (64, 10_000):
+        together = l2_normalize(tier1.pooled(seqs, batch_size=32, max_tokens=max_tokens))
+        cos = (together * alone).sum(1)
+        assert cos.min() >= 0.98 and cos.mean() >= 0.995

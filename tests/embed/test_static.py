@@ -73,3 +73,32 @@ def test_translation_ranks_above_unrelated(static):
 def test_missing_table_is_config_error(tmp_path):
     with pytest.raises(ConfigError):
         StaticEncoder(tmp_path)
+
+
+def test_segment_sum_blocks_match_naive():
+    """Block-wise gather+sum equals the per-text sum, with empty texts and ragged lengths."""
+    from rasd.embed.static import SUM_BLOCK, _segment_sum
+
+    rng = np.random.default_rng(3)
+    table = rng.normal(size=(50, 8)).astype(np.float32)
+    lens = rng.integers(0, 6, size=3 * SUM_BLOCK + 5)
+    lens[:3] = 0
+    lens[-1] = 0
+    flat = rng.integers(0, 50, size=int(lens.sum()))
+    out = np.zeros((len(lens), 8), dtype=np.float32)
+    _segment_sum(out, table, flat, lens)
+    pos, want = 0, np.zeros_like(out)
+    for i, n in enumerate(lens):
+        want[i] = table[flat[pos : pos + n]].sum(0)
+        pos += n
+    np.testing.assert_allclose(out, want, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_piece_ids_match_tokenizer(static):
+    texts = [t for triple in PAIRS for t in triple] + ["", "  ", "\u4e2d\u6587"]
+    static.tokenizer._memo.clear()
+    flat, lens = static.piece_ids(texts)
+    want = [static.tokenizer.encode(t) for t in texts]
+    assert lens.tolist() == [len(w) for w in want]
+    assert flat.tolist() == [i for w in want for i in w]

@@ -136,3 +136,31 @@ def test_named_tokens_skip_common_words_and_fold_spelling():
     assert "طرابلس" in a & b
     assert not any(t in a for t in ("وقال", "الرئيس"))
     assert F.numbers("قتل ١٢ شخصا و3 جرحى في 2026") == {"12", "2026"}
+
+
+def test_numbers_fold_thousands_separators():
+    assert F.numbers("45.000 Menschen") == F.numbers("45,000 people") == {"45000"}
+    assert F.numbers("1,234,567 and 3.7 and 2,5") == {"1234567", "3.7", "2.5"}
+
+
+def test_lead_vector_recovers_title_plus_first_sentence():
+    """The stored document vector (title + lead mean) gives back title + first sentence exactly."""
+    from rasd.link.embeddings import doc_vector
+    from rasd.link.relation import lead_vector
+
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(6, 16)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    sent, title = v[:5], v[5]
+    want = (title + sent[0]) / np.linalg.norm(title + sent[0])
+    np.testing.assert_allclose(lead_vector(doc_vector(sent, title), sent, True), want, atol=1e-4)
+    np.testing.assert_allclose(lead_vector(doc_vector(sent), sent, False), sent[0], atol=1e-6)
+
+
+def test_similarity_uses_lead_cosine_when_present():
+    from rasd.link.relation import similarity
+
+    base = dict(same_lang=True, jaccard=0.0, containment=0.0, coverage_a=0.0, coverage_b=0.0, aligned_pairs=0,
+                mean_aligned=0.0, doc_cos=0.95, named=0.0, numbers=0.0, days_apart=None)
+    assert similarity(PairFeatures(**base, lead_cos=0.99)) > similarity(PairFeatures(**base, lead_cos=0.86))
+    assert similarity(PairFeatures(**base)) == similarity(PairFeatures(**base, lead_cos=0.95))

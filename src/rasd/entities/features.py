@@ -55,11 +55,6 @@ def word_clusters(lang: str) -> dict[str, tuple[str, ...]]:
         return _clusters_locked(lang)
 
 
-# Extra tables consulted for a language: Persian news text is scarce, and names of people and places
-# are spelled alike in Arabic news, so Persian tokens also get their Arabic-news cluster ids.
-CROSS_CLUSTERS: dict[str, tuple[str, ...]] = {"fa": ("ar",)}
-
-
 def cluster_key(n: str) -> str:
     """The key of a normalised token in the cluster tables (all numbers share one)."""
     return "0" if any(c.isdigit() for c in n) else n
@@ -138,8 +133,6 @@ def token_features(tok: str, lang: str = "ar") -> tuple[str, ...]:
     if any(c.isdigit() for c in n):
         f.append("has_digit")
     f += (f"c{c}" for c in _cluster(n, lang))
-    for other in CROSS_CLUSTERS.get(lang, ()):
-        f += (f"{other}c{c}" for c in _cluster(n, other))
     trig = _trigger(n)
     if trig:
         f.append(f"trig={trig}")
@@ -157,8 +150,6 @@ def context_features(tok: str, off: int, lang: str = "ar") -> tuple[str, ...]:
     if abs(off) == 2:
         return (f"{off}:s={s}", *(f"{off}:c{c}" for c in cl[:1]), *t)
     f = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={_shape(tok)}", *(f"{off}:c{c}" for c in cl), *t]
-    for other in CROSS_CLUSTERS.get(lang, ()):
-        f += (f"{off}:{other}c{c}" for c in _cluster(n, other)[:2])
     if _is_given(n):
         f.append(f"{off}:given")
     if len(s) > 2:
