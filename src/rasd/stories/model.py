@@ -22,9 +22,11 @@ cross-language weights are the same data without the lexical column, since the
 demo corpus has only 19 cross-language examples; the time weight is a prior,
 the dev set being one day).  The threshold sweep on dev + demo peaks at
 0.35-0.5 (mean B-cubed F1 0.91-0.92), but there two same-topic, different-story
-Arabic seed reports score 0.52 against each other; 0.6 keeps them apart in
-all 120 arrival orders at a cost on the demo corpus: dev B-cubed F1 0.903
-(P 0.86 R 0.95), demo 0.826 (P 1.0 R 0.70: cross-language members split off).
+Arabic seed reports score 0.6 against each other (with the token-budget batching
+of the tier-1 encoder); 0.65 keeps them apart in all 120 arrival orders and scores
+the same as 0.6 on the evaluation sets: dev B-cubed F1 0.912 (P 0.87 R 0.96), demo
+0.884 (P 1.0 R 0.79: some cross-language members split off).  The threshold was
+chosen with the seeds in view, so the seed test is not an independent measurement.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class Params:
 
     same_lang: tuple[float, float, float, float, float] = (-6.35, 6.97, 3.98, 4.44, 4.0)  # bias, dense, lex, ent, time
     cross_lang: tuple[float, float, float, float] = (-6.58, 8.34, 5.6, 4.0)  # bias, dense, ent, time
-    threshold: float = 0.6  # join the best story at or above this probability, else start a new one
+    threshold: float = 0.65  # join the best story at or above this probability, else start a new one
     merge_threshold: float = 0.9  # an article this close to two stories merges them
     tau_days: float = 2.0
     window_days: float = 7.0  # candidate stories updated within this many days of the article
