@@ -107,12 +107,28 @@ def _shape(tok: str) -> str:
     return "P" if len(tok) == 1 else "M"
 
 
-@lru_cache(maxsize=300_000)
 def token_features(tok: str, lang: str = "ar") -> tuple[str, ...]:
     """Features of the token itself (without position or neighbours)."""
+    return _token_record(tok, lang)[0]
+
+
+def context_features(tok: str, off: int, lang: str = "ar") -> tuple[str, ...]:
+    """The subset of a neighbour's features used in the ±2 window."""
+    return _token_record(tok, lang)[{-2: 1, -1: 2, 1: 3, 2: 4}[off]]
+
+
+@lru_cache(maxsize=300_000)
+def _token_record(tok: str, lang: str) -> tuple:
+    """Everything a sentence needs from one token, computed once per token type (news repeats
+    words): own features, its features as the neighbour at -2, -1, +1, +2, its normalised form and
+    finest cluster id."""
     n = norm_token(tok)
     s = strip_clitics(n)
-    f = [f"w={n}", f"s={s}", f"sh={_shape(tok)}"]
+    shape = _shape(tok)
+    given = _is_given(n)
+    cl = _cluster(n, lang)
+    trig = _trigger(n)
+    f = [f"w={n}", f"s={s}", f"sh={shape}"]
     for k in (2, 3, 4):
         if len(s) > k:
             f.append(f"p{k}={s[:k]}")
@@ -128,33 +144,26 @@ def token_features(tok: str, lang: str = "ar") -> tuple[str, ...]:
         f.append("fa_letters")
     if "\u200c" in tok:
         f.append("zwnj")
-    if _is_given(n):
+    if given:
         f.append("given")
     if any(c.isdigit() for c in n):
         f.append("has_digit")
-    f += (f"c{c}" for c in _cluster(n, lang))
-    trig = _trigger(n)
+    f += (f"c{c}" for c in cl)
     if trig:
         f.append(f"trig={trig}")
-    return tuple(f)
-
-
-@lru_cache(maxsize=300_000)
-def context_features(tok: str, off: int, lang: str = "ar") -> tuple[str, ...]:
-    """The subset of a neighbour's features used in the ±2 window."""
-    n = norm_token(tok)
-    s = strip_clitics(n)
-    cl = _cluster(n, lang)
-    trig = _trigger(n)
-    t = (f"{off}:trig={trig}",) if trig else ()
-    if abs(off) == 2:
-        return (f"{off}:s={s}", *(f"{off}:c{c}" for c in cl[:1]), *t)
-    f = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={_shape(tok)}", *(f"{off}:c{c}" for c in cl), *t]
-    if _is_given(n):
-        f.append(f"{off}:given")
-    if len(s) > 2:
-        f.append(f"{off}:x2={s[-2:]}")
-    return tuple(f)
+    ctx = []
+    for off in (-2, -1, 1, 2):
+        t = (f"{off}:trig={trig}",) if trig else ()
+        if abs(off) == 2:
+            ctx.append((f"{off}:s={s}", f"{off}:c{cl[0]}", *t))
+            continue
+        g = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={shape}", *(f"{off}:c{c}" for c in cl), *t]
+        if given:
+            g.append(f"{off}:given")
+        if len(s) > 2:
+            g.append(f"{off}:x2={s[-2:]}")
+        ctx.append(tuple(g))
+    return (tuple(f), *ctx, n, cl[-1])
 
 
 def gaz_tags(n: int, matches: list[GazMatch], gaz: Gazetteer) -> list[str]:
@@ -177,28 +186,25 @@ def sentence_features(words: list[str], gtags: list[str], lang: str = "ar") -> l
     """One feature list per token (python-crfsuite's ItemSequence accepts lists of strings);
     ``lang`` picks the cluster table."""
     n = len(words)
-    norms = [norm_token(w) for w in words]
-    fine = [_cluster(x, lang)[-1] for x in norms]
+    recs = [_token_record(w, lang) for w in words]
     out = []
-    for i, w in enumerate(words):
-        f = ["bias", *token_features(w, lang), "g=" + gtags[i]]
+    for i, r in enumerate(recs):
+        f = ["bias", *r[0], "g=" + gtags[i]]
         if i == 0:
             f.append("BOS")
         else:
-            f += context_features(words[i - 1], -1, lang)
-            f.append("-1:g=" + gtags[i - 1])
-            f.append(f"bg={norms[i - 1]}|{norms[i]}")
-            f.append(f"cb-={fine[i - 1]}|{fine[i]}")
+            p = recs[i - 1]
+            f += p[2]
+            f += ("-1:g=" + gtags[i - 1], f"bg={p[5]}|{r[5]}", f"cb-={p[6]}|{r[6]}")
             if i > 1:
-                f += context_features(words[i - 2], -2, lang)
+                f += recs[i - 2][1]
         if i == n - 1:
             f.append("EOS")
         else:
-            f += context_features(words[i + 1], 1, lang)
-            f.append(f"bg+={norms[i]}|{norms[i + 1]}")
-            f.append(f"cb+={fine[i]}|{fine[i + 1]}")
-            f.append("+1:g=" + gtags[i + 1])
+            q = recs[i + 1]
+            f += q[3]
+            f += (f"bg+={r[5]}|{q[5]}", f"cb+={r[6]}|{q[6]}", "+1:g=" + gtags[i + 1])
             if i < n - 2:
-                f += context_features(words[i + 2], 2, lang)
+                f += recs[i + 2][4]
         out.append(f)
     return out
