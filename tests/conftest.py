@@ -1,14 +1,38 @@
-"""Shared fixtures: the seed reports from ../shared (skipped when absent) and a temporary store."""
+"""All shared fixtures of the test suite, in one place.
+
+Helpers and sample data live in tests/support (importable as ``support.*``: this file puts tests/ on
+sys.path, which works for runs from the repo root and for single files, with --import-mode=importlib).
+
+* seeds and stores: ``seed_paths``, ``seed_texts``, ``shared_dir``, ``db_path``;
+* the tier-1 ``encoder``, loaded once per session (tests/embed builds its own in temporary caches);
+* ingest: ``ar``/``fa`` test articles, ``ar_page``/``fa_page``, ``make_page``, the loopback news ``site``
+  and a fast ``fetcher``;
+* API: ``filled_db`` (API sample set), ``make_client``/``client``, ``token``/``auth``, the ``loopback``
+  page/POST receiver, ``smtp_server``, and ``analysis_db``/``aclient`` (analysed pair + vectors);
+* web: ``web_db`` (web list rows) and ``pair_db`` (web rows + analysed pair + vectors).
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
-import pytest
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
-REPO = Path(__file__).resolve().parent.parent
+import pytest  # noqa: E402
+from support import articles, pages  # noqa: E402
+from support.servers import Loopback, Site, serve_loopback, serve_news_site, serve_smtp  # noqa: E402
+
+REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SEEDS_DIR = SHARED / "corpus" / "seeds"
+
+
+# --------------------------------------------------------------------------- seeds and stores
 
 
 def _seed_paths() -> dict[str, Path]:
@@ -41,3 +65,188 @@ def shared_dir() -> Path:
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "rasd.db"
+
+
+# --------------------------------------------------------------------------- the tier-1 encoder
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """Tier-1 encoder from the default cache, loaded once (the cache is built on first use, ~10 s)."""
+    from rasd.embed import get_encoder
+    from rasd.errors import RasdError
+
+    try:
+        return get_encoder(1)
+    except RasdError as exc:
+        pytest.skip(f"no tier-1 encoder: {exc}")
+
+
+# --------------------------------------------------------------------------- ingest: pages, news site, fetcher
+
+
+@pytest.fixture(scope="session")
+def ar() -> SimpleNamespace:
+    """The Arabic test article: its parts and its page."""
+    return pages.ar_article()
+
+
+@pytest.fixture(scope="session")
+def fa() -> SimpleNamespace:
+    """The Persian test article: its parts and its page."""
+    return pages.fa_article()
+
+
+@pytest.fixture(scope="session")
+def make_page():
+    """``support.pages.rtl_page``: build a news page from its parts."""
+    return pages.rtl_page
+
+
+@pytest.fixture(scope="session")
+def ar_page() -> str:
+    return pages.ar_page()
+
+
+@pytest.fixture(scope="session")
+def fa_page() -> str:
+    return pages.fa_page()
+
+
+@pytest.fixture(scope="module")
+def site(ar_page, fa_page) -> Iterator[Site]:
+    """The loopback news site (pages, feeds, flaky paths) on a free port, stopped at teardown."""
+    with serve_news_site({"/ar/article": ar_page, "/fa/article": fa_page}) as s:
+        yield s
+
+
+@pytest.fixture
+def fetcher():
+    """A Fetcher with test-speed timeouts and backoff, closed at teardown."""
+    from rasd.ingest.fetch import Fetcher
+
+    f = Fetcher(timeout=0.4, connect_timeout=1.0, retries=2, backoff_base=0.01, max_retry_after=0.05)
+    yield f
+    f.close()
+
+
+# --------------------------------------------------------------------------- API: store, app, token, receivers
+
+
+@pytest.fixture
+def filled_db(db_path) -> Path:
+    """A store holding the API sample set (``support.articles.sample_articles``)."""
+    from rasd.store.sqlite import SQLiteStore
+
+    with SQLiteStore(db_path) as store:
+        for art in articles.sample_articles():
+            store.put_article(art)
+    return db_path
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    """A loopback receiver: serves ``.pages``, records POSTs in ``.posts``."""
+    with serve_loopback() as state:
+        yield state
+
+
+@pytest.fixture
+def smtp_server():
+    """A loopback SMTP receiver; ``.messages`` holds (recipients, data) pairs."""
+    with serve_smtp() as server:
+        yield server
+
+
+@pytest.fixture
+def make_client(filled_db):
+    """Build a TestClient on the filled store; keyword arguments override ApiSettings."""
+    from fastapi.testclient import TestClient
+
+    from rasd.api import ApiSettings, create_app
+    from rasd.watch.delivery import AlertConfig
+
+    clients = []
+
+    def make(**overrides) -> TestClient:
+        overrides.setdefault("alert_interval", 0)  # deliver inline: deterministic tests
+        overrides.setdefault("alerts", AlertConfig(backoff_base=0, timeout=5))
+        overrides.setdefault("respect_robots", False)
+        client = TestClient(create_app(ApiSettings(db=str(filled_db), **overrides)))
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def client(make_client):
+    """An API TestClient on ``filled_db`` (web test modules define their own ``client``)."""
+    return make_client()
+
+
+@pytest.fixture
+def token(filled_db) -> str:
+    from rasd.api.auth import create_token
+    from rasd.store.sqlite import SQLiteStore
+
+    with SQLiteStore(filled_db) as store:
+        return create_token(store, name="tests")
+
+
+@pytest.fixture
+def auth(token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def analysis_db(tmp_path_factory, encoder) -> Path:
+    """The API sample set plus the analysed pair, with vectors for every article."""
+    from rasd.store.sqlite import SQLiteStore
+
+    path = tmp_path_factory.mktemp("analysis") / "rasd.db"
+    with SQLiteStore(path) as store:
+        for art in [*articles.sample_articles(), *articles.analysed_articles()]:
+            store.put_article(art)
+        articles.store_vectors(store, encoder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def aclient(analysis_db):
+    """An API TestClient on ``analysis_db``."""
+    from fastapi.testclient import TestClient
+
+    from rasd.api import ApiSettings, create_app
+
+    with TestClient(create_app(ApiSettings(db=str(analysis_db), alert_interval=0))) as c:
+        yield c
+
+
+# --------------------------------------------------------------------------- web: stores
+
+
+@pytest.fixture
+def web_db(db_path) -> Path:
+    """A store holding the web list rows (``support.articles.WEB_ARTICLES``)."""
+    from rasd.store.sqlite import SQLiteStore
+
+    with SQLiteStore(db_path) as store:
+        for art in articles.web_list_articles():
+            store.put_article(art)
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def pair_db(tmp_path_factory, encoder) -> Path:
+    """The web list rows plus the analysed web pair, all with vectors."""
+    from rasd.store.sqlite import SQLiteStore
+
+    path = tmp_path_factory.mktemp("web") / "rasd.db"
+    with SQLiteStore(path) as store:
+        for art in [*articles.web_list_articles(), *articles.web_pair_articles()]:
+            store.put_article(art)
+        articles.store_vectors(store, encoder)
+    return path

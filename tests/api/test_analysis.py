@@ -1,8 +1,7 @@
 """Entities, compare, related, provenance and semantic search over a store with our own ar/fa pair."""
 
 import pytest
-
-from .conftest import OTHER_AR, PAIR_AR, PAIR_FA, analysed_articles
+from support.articles import OTHER_AR, PAIR_AR, PAIR_FA, analysed_articles
 
 PAIR = {a.lang + ("-other" if a.title == OTHER_AR[0] else ""): a.id for a in analysed_articles()}
 AR, FA, OTHER = PAIR["ar"], PAIR["fa"], PAIR["ar-other"]

@@ -3,10 +3,9 @@
 import hashlib
 
 import pytest
+from support.articles import AR_TITLE, make_article, sample_articles
 
 from rasd.records import Article
-
-from .conftest import AR_TITLE, sample_articles
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -73,8 +72,6 @@ def test_article_parts(client):
 
 def test_versions_lists_history(client, filled_db):
     from rasd.store.sqlite import SQLiteStore
-
-    from .conftest import make_article
 
     url = "http://news.test/story"
     with SQLiteStore(filled_db) as store:

@@ -1,8 +1,7 @@
 """POST /api/ingest: URL and feed through the runner, SSRF guard, uploads with a size limit."""
 
 import pytest
-
-from .conftest import AR_TEXT
+from support.articles import AR_TEXT
 
 PAGE = ("<html><head><title>عاصفة رملية تغلق الطرق</title></head><body><article><h1>عاصفة رملية تغلق الطرق</h1>"
         "<p>أغلقت السلطات الطرق السريعة المؤدية إلى المدينة بعد أن ضربت عاصفة رملية شديدة المنطقة صباح الأحد.</p>"

@@ -4,14 +4,13 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from support.articles import make_article
 
 from rasd.store.sqlite import SQLiteStore
 from rasd.watch.alerts import check_article, retry_pending
 from rasd.watch.delivery import AlertConfig
 from rasd.watch.matching import ArticleTerms, match
 from rasd.watch.models import Watchlist
-
-from .conftest import make_article
 
 NEW_AR = ("السيول تجتاح قرى الوادي\n\n"
           "اجتاحت السيول قرى الوادي الشمالي بعد فيضان النهر، وأعلنت السلطات حالة الطوارئ في المنطقة.")

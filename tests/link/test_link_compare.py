@@ -39,14 +39,6 @@ AR_NEAR = AR.replace("نحو ثلاثة ملايين دينار", "أكثر من
     "وأشاد سكان الحي بالمشروع الذي طال انتظاره.\n"
 
 
-@pytest.fixture(scope="session")
-def encoder():
-    """The tier-1 encoder, built once (converts into the default cache on first use)."""
-    from rasd.embed import get_encoder
-
-    return get_encoder(1)
-
-
 def _mk(text: str, aid: str, lang: str) -> Article:
     a = article_from_text(text, aid, lang=lang)
     a.id = aid

@@ -20,13 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def encoder():
-    from rasd.embed import get_encoder
-
-    return get_encoder(1)
-
-
-@pytest.fixture(scope="session")
 def seed_store(seed_paths, encoder, tmp_path_factory):
     """The five seeds ingested into a store, their features computed once."""
     from rasd.runners.local import ingest

@@ -4,10 +4,9 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from support.articles import WEB_PAIR, pair_ids
 
 from rasd.api import ApiSettings, create_app
-
-from .conftest import WEB_PAIR, pair_ids
 
 DAMASCUS = "city:170654"
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from .conftest import ARTICLES, WEB_PAIR, pair_ids
+from support.articles import WEB_ARTICLES, WEB_PAIR, pair_ids
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("RASD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -98,7 +97,7 @@ def shots(tmp_path) -> Path:
 
 def test_read_search_watch_alert(server, page, shots):
     base, token = server
-    ar_title, fa_title = ARTICLES[0][1], ARTICLES[1][1]
+    ar_title, fa_title = WEB_ARTICLES[0][1], WEB_ARTICLES[1][1]
 
     # article list, newest first
     page.goto(base + "/")

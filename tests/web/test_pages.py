@@ -4,10 +4,9 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from support.articles import WEB_ARTICLES
 
 from rasd.api import ApiSettings, create_app
-
-from .conftest import ARTICLES
 
 
 @pytest.fixture
@@ -23,18 +22,18 @@ def test_list_page(client):
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
-    titles = [t for _, t, *_ in ARTICLES]
+    titles = [t for _, t, *_ in WEB_ARTICLES]
     positions = [html.index(t) for t in titles]
     assert positions[1] < positions[0] < positions[2]  # newest first: fa (04-03), ar (04-02), en
-    assert 'lang="ar" dir="auto">' + ARTICLES[0][1] + '</a>' in html
+    assert 'lang="ar" dir="auto">' + WEB_ARTICLES[0][1] + '</a>' in html
     assert "Noto Naskh Arabic" in client.get("/static/rasd.css").text
 
 
 def test_list_filters(client):
     html = client.get("/", params={"lang": "fa"}).text
-    assert ARTICLES[1][1] in html and ARTICLES[0][1] not in html
+    assert WEB_ARTICLES[1][1] in html and WEB_ARTICLES[0][1] not in html
     html = client.get("/", params={"since": "2024-04-01", "until": "2024-04-02"}).text
-    assert ARTICLES[0][1] in html and ARTICLES[1][1] not in html
+    assert WEB_ARTICLES[0][1] in html and WEB_ARTICLES[1][1] not in html
     assert client.get("/", params={"since": "soon"}).status_code == 422
 
 
@@ -57,10 +56,10 @@ def test_article_page_404_is_html(client):
 def test_search_page_arabic_highlight(client):
     html = client.get("/search", params={"q": "الكتاب"}).text
     # both the Arabic and the Persian report mention «كتاب/کتاب» (kaf variants fold together)
-    assert ARTICLES[0][1] in html and ARTICLES[1][1] in html
+    assert WEB_ARTICLES[0][1] in html and WEB_ARTICLES[1][1] in html
     assert "<mark>" in html
     html = client.get("/search", params={"q": "مهرجان", "lang": "ar"}).text
-    assert "<mark>مهرجان</mark>" in html and ARTICLES[1][1] not in html
+    assert "<mark>مهرجان</mark>" in html and WEB_ARTICLES[1][1] not in html
 
 
 def test_user_text_is_escaped(client):

@@ -1,19 +1,11 @@
-"""Fixtures for the ingest tests: hand-written RTL pages, feeds and a loopback HTTP server.
+"""Hand-written RTL news pages and RSS/Atom feeds for the ingest tests.
 
 All text here is written for these tests (no third-party sentences).
 """
 
 from __future__ import annotations
 
-import gzip
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
-
-import pytest
 
 AR_PARAGRAPHS = [
     "أعلنت وزارة الزراعة في المملكة اليوم عن خطة جديدة لتوسيع زراعة القمح في المناطق الشمالية خلال الموسم المقبل.",
@@ -41,6 +33,10 @@ FA_DATE = "2022-11-03"
 FA_NAV = "صفحه اصلی سیاسی اقتصادی ورزشی"
 FA_FOOTER = "کلیه حقوق این سایت محفوظ است"
 FA_SHARE = "اشتراک در تلگرام"
+
+#: validators the loopback news site sends with its feeds (a matching conditional GET gets a 304)
+ETAG = '"feed-v1"'
+LAST_MODIFIED = "Mon, 17 Apr 2023 08:00:00 GMT"
 
 
 def rtl_page(lang: str, title: str, date: str, paragraphs: list[str], nav: str, footer: str, share: str,
@@ -78,69 +74,32 @@ def rtl_page(lang: str, title: str, date: str, paragraphs: list[str], nav: str, 
 </html>"""
 
 
-@pytest.fixture(scope="session")
-def ar() -> SimpleNamespace:
-    """The Arabic test article: its parts and its page."""
-    return SimpleNamespace(title=AR_TITLE, date=AR_DATE, paragraphs=AR_PARAGRAPHS, nav=AR_NAV, footer=AR_FOOTER,
-                           share=AR_SHARE, related=AR_RELATED, page=_ar_page())
-
-
-@pytest.fixture(scope="session")
-def fa() -> SimpleNamespace:
-    """The Persian test article: its parts and its page."""
-    return SimpleNamespace(title=FA_TITLE, date=FA_DATE, paragraphs=FA_PARAGRAPHS, nav=FA_NAV, footer=FA_FOOTER,
-                           share=FA_SHARE, page=_fa_page())
-
-
-@pytest.fixture(scope="session")
-def make_page():
-    return rtl_page
-
-
-def _ar_page() -> str:
+def ar_page() -> str:
+    """The Arabic test article as a page, with a canonical URL."""
     return rtl_page("ar", AR_TITLE, AR_DATE, AR_PARAGRAPHS, AR_NAV, AR_FOOTER, AR_SHARE, AR_RELATED,
                     canonical="https://news.example/ar/wheat-plan")
 
 
-def _fa_page() -> str:
+def fa_page() -> str:
+    """The Persian test article as a page, without a canonical URL."""
     return rtl_page("fa", FA_TITLE, FA_DATE, FA_PARAGRAPHS, FA_NAV, FA_FOOTER, FA_SHARE,
                     "بیشتر بخوانید: نمایشگاه کتاب امسال")
 
 
-@pytest.fixture(scope="session")
-def ar_page() -> str:
-    return _ar_page()
+def ar_article() -> SimpleNamespace:
+    """The Arabic test article: its parts and its page."""
+    return SimpleNamespace(title=AR_TITLE, date=AR_DATE, paragraphs=AR_PARAGRAPHS, nav=AR_NAV, footer=AR_FOOTER,
+                           share=AR_SHARE, related=AR_RELATED, page=ar_page())
 
 
-@pytest.fixture(scope="session")
-def fa_page() -> str:
-    return _fa_page()
+def fa_article() -> SimpleNamespace:
+    """The Persian test article: its parts and its page."""
+    return SimpleNamespace(title=FA_TITLE, date=FA_DATE, paragraphs=FA_PARAGRAPHS, nav=FA_NAV, footer=FA_FOOTER,
+                           share=FA_SHARE, page=fa_page())
 
 
-# --------------------------------------------------------------------------- server
-
-
-@dataclass
-class Site:
-    """What the loopback server serves; tests read ``hits`` to count requests."""
-
-    base: str = ""
-    hits: dict[str, int] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def count(self, path: str) -> int:
-        with self.lock:
-            return self.hits.get(path, 0)
-
-
-ETAG = '"feed-v1"'
-LAST_MODIFIED = "Mon, 17 Apr 2023 08:00:00 GMT"
-
-
-def _rss(base: str) -> str:
+def rss_feed(base: str) -> str:
+    """An RSS 2.0 feed on ``base``: both articles, a missing page with a long description, one with a short one."""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>
   <title>أخبار تجريبية</title><link>{base}/</link><description>test</description>
@@ -156,112 +115,11 @@ def _rss(base: str) -> str:
 </channel></rss>"""
 
 
-def _atom(base: str) -> str:
+def atom_feed(base: str) -> str:
+    """An Atom feed on ``base`` with the Persian article."""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>خبرگزاری آزمایشی</title><id>urn:test:feed</id><updated>2022-11-03T05:00:00Z</updated>
   <entry><title>{FA_TITLE}</title><id>urn:test:1</id><link href="{base}/fa/article"/>
     <updated>2022-11-03T05:00:00Z</updated><author><name>مریم</name></author><summary>خلاصه</summary></entry>
 </feed>"""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    site: Site
-    pages: dict[str, str]
-
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
-
-    def _send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def do_GET(self) -> None:  # noqa: C901 - a test router
-        path = self.path.split("?")[0]
-        with self.site.lock:
-            self.site.hits[path] = self.site.hits.get(path, 0) + 1
-            n = self.site.hits[path]
-        base = self.site.base
-        if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
-        elif path in self.pages:
-            self._send(200, self.pages[path].encode("utf-8"))
-        elif path == "/private/page":
-            self._send(200, self.pages["/ar/article"].encode("utf-8"))
-        elif path in ("/feed.rss", "/feed.atom"):
-            if self.headers.get("If-None-Match") == ETAG or self.headers.get("If-Modified-Since") == LAST_MODIFIED:
-                self._send(304)
-                return
-            body = _rss(base) if path == "/feed.rss" else _atom(base)
-            ctype = "application/rss+xml" if path == "/feed.rss" else "application/atom+xml"
-            self._send(200, body.encode("utf-8"), ctype, {"ETag": ETAG, "Last-Modified": LAST_MODIFIED})
-        elif path == "/feed-as-html":  # feed served with a wrong content type: sniffed
-            self._send(200, _rss(base).encode("utf-8"), "text/plain")
-        elif path.startswith("/flaky"):  # 500 once per distinct path, then the page
-            if n == 1:
-                self._send(500, b"oops")
-            else:
-                self._send(200, self.pages["/ar/article"].encode("utf-8"))
-        elif path.startswith("/busy"):  # 429 with Retry-After once per distinct path
-            if n == 1:
-                self._send(429, b"slow down", headers={"Retry-After": "0"})
-            else:
-                self._send(200, self.pages["/fa/article"].encode("utf-8"))
-        elif path == "/always500":
-            self._send(503, b"down")
-        elif path == "/ua":
-            self._send(200, (self.headers.get("User-Agent") or "").encode(), "text/plain")
-        elif path == "/slow":
-            time.sleep(1.0)
-            self._send(200, b"<p>late</p>")
-        elif path == "/big":
-            self._send(200, b"<p>" + b"x" * 300_000 + b"</p>")
-        elif path == "/redirect":
-            self._send(302, b"", headers={"Location": "/ar/article"})
-        elif path == "/gz":
-            body = gzip.compress(self.pages["/ar/article"].encode("utf-8"))
-            self._send(200, body, headers={"Content-Encoding": "gzip"})
-        else:
-            self._send(404, b"not here")
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def handle_error(self, request, client_address) -> None:  # clients that time out break pipes
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(ar_page, fa_page) -> Iterator[Site]:
-    """A loopback ThreadingHTTPServer on a free port, stopped at teardown."""
-    s = Site()
-    handler = type("Handler", (_Handler,), {"site": s, "pages": {"/ar/article": ar_page, "/fa/article": fa_page}})
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    s.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield s
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-@pytest.fixture
-def fetcher():
-    """A Fetcher with test-speed timeouts and backoff, closed at teardown."""
-    from rasd.ingest.fetch import Fetcher
-
-    f = Fetcher(timeout=0.4, connect_timeout=1.0, retries=2, backoff_base=0.01, max_retry_after=0.05)
-    yield f
-    f.close()
