@@ -17,6 +17,7 @@ from .routes_analysis import router as analysis_router
 from .routes_articles import router as articles_router
 from .routes_feeds import router as feeds_router
 from .routes_ingest import router as ingest_router
+from .routes_stories import router as stories_router
 from .routes_watch import router as watch_router
 from .settings import ApiSettings
 
@@ -56,6 +57,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.include_router(watch_router)
     app.include_router(feeds_router)
     app.include_router(analysis_router)
+    app.include_router(stories_router)
 
     from ..web.routes import install as install_web
 

@@ -254,3 +254,54 @@ class AlertOut(BaseModel):
                    created_at=a.created_at, status=a.status, attempts=a.attempts,
                    next_attempt_at=a.next_attempt_at, delivered_at=a.delivered_at, last_error=a.last_error,
                    log=a.log)
+
+
+class StoryOut(BaseModel):
+    """A story in the list: headline, per-language article counts, outlets, dates."""
+
+    id: str
+    headline: str
+    topic_id: str | None
+    n_articles: int
+    languages: dict[str, int] = Field(description="language -> number of member articles")
+    outlets: list[str]
+    first_seen: str | None
+    last_updated: str | None
+    earliest_article_id: str | None
+
+
+class StoryMemberOut(BaseModel):
+    article_id: str
+    published: str | None
+    lang: str | None
+    outlet: str | None
+    title: str | None
+    probability: float
+    relation: str | None = Field(description="rasd.link relation to the earliest report ('earliest' for it)")
+    relation_to: str | None
+
+
+class TimelineBucket(BaseModel):
+    day: str
+    lang: str
+    count: int
+    article_ids: list[str]
+
+
+class StoryEventOut(BaseModel):
+    at: str
+    kind: str
+    other: str | None
+    reason: str
+
+
+class StoryDetail(StoryOut):
+    """One story: members in timeline order, coverage per day and language, summary, additions."""
+
+    resolved_from: str | None = Field(description="the requested id when it was merged into this story")
+    article_ids: list[str]
+    summary: list[str]
+    members: list[StoryMemberOut]
+    timeline: list[TimelineBucket]
+    additions: dict[str, list[str]] = Field(description="language -> sentences only that language's coverage has")
+    events: list[StoryEventOut]

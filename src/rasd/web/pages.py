@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..api import analysis
@@ -19,7 +19,7 @@ from ..watch.feeds import list_feeds
 from ..watch.monitor import feed_status
 from .marks import ENTITY_CLASSES, compare_rows, marked_paragraphs
 from .routes import direction, templates
-from .svg import KIND_COLORS, graph_svg, map_svg
+from .svg import KIND_COLORS, graph_svg, map_svg, timeline_svg
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -57,7 +57,7 @@ def article_context(store: SQLiteStore, art: Article) -> dict[str, Any]:
             e = entities.setdefault(m.entity_id, {"id": m.entity_id, "type": m.type, "text": m.text, "n": 0})
             e["n"] += 1
     return {"marked": marked_paragraphs(art, mentions, atts), "chains": analysis.chains_tree(atts),
-            "n_attributions": len(atts), "related": related,
+            "n_attributions": len(atts), "related": related, "story": story_of(store, art.id),
             "entities": sorted(entities.values(), key=lambda e: (-e["n"], e["text"]))}
 
 
@@ -130,3 +130,66 @@ def article_provenance_page(request: Request, store: StoreDep, article_id: Artic
 def feeds_page(request: Request, store: StoreDep):
     feeds = [(f, feed_status(store, f.url)) for f in list_feeds(store)]
     return templates.TemplateResponse(request, "feeds.html", {"feeds": feeds, "section": "feeds"})
+
+
+# ---------------------------------------------------------------------- stories
+
+#: member groups on the story page, in this order (relation to the earliest report)
+RELATION_GROUPS = [("earliest", "Earliest report"), ("translation", "Translations"), ("duplicate", "Copies"),
+                   ("near_duplicate", "Near copies"), ("same_story", "Same story"), ("related", "Related"),
+                   ("unrelated", "Loosely related"), (None, "Not yet compared")]
+
+
+def story_of(store: SQLiteStore, article_id: str) -> dict[str, Any] | None:
+    """The story an article belongs to (id, headline, size), or None."""
+    row = store.conn.execute("SELECT s.id, s.headline, s.n_articles FROM story_members m JOIN stories s"
+                             " ON s.id = m.story_id WHERE m.article_id = ? AND s.status = 'active'",
+                             (article_id,)).fetchone()
+    return {"id": row[0], "headline": row[1], "n": row[2]} if row else None
+
+
+def _compare_pair(members: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """Two members in different languages: the earliest and its translation when there is one."""
+    if not members:
+        return None
+    first = members[0]
+    for m in members[1:]:
+        if m["relation"] == "translation" and m["lang"] != first["lang"]:
+            return first["article_id"], m["article_id"]
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            if a["lang"] != b["lang"]:
+                return a["article_id"], b["article_id"]
+    return None
+
+
+@router.get("/stories")
+def stories_page(request: Request, store: StoreDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    from ..api.routes_stories import story_page, story_total
+
+    per = 30
+    total = story_total(store)
+    return templates.TemplateResponse(request, "stories.html", {
+        "stories": story_page(store, per, (page - 1) * per), "total": total, "page": page,
+        "more": page * per < total, "section": "stories"})
+
+
+@router.get("/stories/{story_id}")
+def story_page_view(request: Request, store: StoreDep,
+                    story_id: Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]):
+    from ..api.routes_stories import story_detail
+
+    _view, d = story_detail(store, story_id)
+    groups = [(key, label, [m for m in d["members"] if m["relation"] == key]) for key, label in RELATION_GROUPS]
+    cmp = None
+    pair = _compare_pair(d["members"])
+    if pair:
+        try:
+            a, b, c = analysis.compare_ids(store, *pair)
+            both_rtl = direction(a.lang) == direction(b.lang) == "rtl"
+            cmp = {"a": a, "b": b, "c": c, "rows": compare_rows(c), "table_dir": "rtl" if both_rtl else "ltr"}
+        except RasdError as exc:
+            log.warning("story %s compare: %s", d["id"], exc)
+    return templates.TemplateResponse(request, "story.html", {
+        "s": d, "groups": [g for g in groups if g[2]], "timeline": timeline_svg(d["members"]), "cmp": cmp,
+        "section": "stories"})

@@ -155,3 +155,56 @@ def graph_svg(g: dict[str, Any], *, col_w: int = 240, row_h: int = 54, box_w: in
                    f'{escape(_clip(label))}</text></g>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+LANG_COLORS = {"ar": "#0b6e6e", "fa": "#c26a00", "en": "#2f6db5", "fr": "#9a6fb0", "tr": "#2e8b3e"}
+
+
+def timeline_svg(members: list[dict[str, Any]], *, width: int = 640, row_h: int = 34, left: int = 44) -> Markup:
+    """Coverage over time: x = publication day, one row per language, a dot (linked) per article.
+
+    Articles on the same day and language stack sideways a little so each stays clickable;
+    undated members are left out (the member list still names them).
+    """
+    from datetime import date
+
+    dated = []
+    for m in members:
+        try:
+            dated.append((date.fromisoformat((m.get("published") or "")[:10]), m))
+        except ValueError:
+            continue
+    if not dated:
+        return Markup("")
+    langs = sorted({m.get("lang") or "und" for _, m in dated}, key=lambda la: (la not in ("ar", "fa"), la))
+    d0, d1 = min(d for d, _ in dated), max(d for d, _ in dated)
+    span = max((d1 - d0).days, 1)
+    plot_w = width - left - 24
+    height = row_h * len(langs) + 30
+
+    def x(d: date) -> float:
+        return left + 12 + (d - d0).days / span * plot_w
+
+    out = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="coverage timeline" direction="ltr">']
+    for i, lang in enumerate(langs):
+        y = 14 + i * row_h + row_h / 2
+        out.append(f'<line class="row" x1="{left}" y1="{_fmt(y)}" x2="{width - 6}" y2="{_fmt(y)}" />'
+                   f'<text class="lang" x="4" y="{_fmt(y + 4)}">{escape(lang)}</text>')
+    ticks = sorted({d0, d1} | ({d for d, _ in dated} if len({d for d, _ in dated}) <= 8 else set()))
+    for d in ticks:
+        out.append(f'<text class="day" x="{_fmt(x(d))}" y="{height - 4}" text-anchor="middle">'
+                   f'{d.isoformat()[5:]}</text>')
+    seen: dict[tuple[date, str], int] = defaultdict(int)
+    for d, m in sorted(dated, key=lambda dm: (dm[0], dm[1]["article_id"])):
+        lang = m.get("lang") or "und"
+        k = seen[(d, lang)]
+        seen[(d, lang)] += 1
+        cx, cy = x(d) + k * 9, 14 + langs.index(lang) * row_h + row_h / 2
+        color = LANG_COLORS.get(lang, "#7a7f85")
+        label = f"{m.get('published') or ''} · {m.get('outlet') or ''} · {m.get('title') or m['article_id']}"
+        out.append(f'<a href="/articles/{escape(m["article_id"])}"><circle class="dot" data-lang="{escape(lang)}" '
+                   f'cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="6" fill="{color}"><title>{escape(label)}</title>'
+                   '</circle></a>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,77 @@
+"""GET /api/stories and /api/stories/{id} on our own four reports, ingested with story assignment."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from support.stories import STORY_REPORTS, add_redirect, fill_store, story_ids
+
+from rasd.api import ApiSettings, create_app
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory, encoder):
+    folder = tmp_path_factory.mktemp("stories_api")
+    ids = fill_store(folder / "rasd.db", folder)
+    add_redirect(folder / "rasd.db", "sOLDmerged01", story_ids(folder / "rasd.db")[0])
+    return folder / "rasd.db", ids
+
+
+@pytest.fixture(scope="module")
+def sclient(story_db):
+    with TestClient(create_app(ApiSettings(db=str(story_db[0]), alert_interval=0))) as c:
+        yield c
+
+
+def test_list_newest_first_with_counts(sclient, story_db):
+    r = sclient.get("/api/stories")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == 2 and body["limit"] == 50 and body["offset"] == 0
+    first, second = body["items"]
+    assert first["headline"] == STORY_REPORTS[3][4]  # the chess report is the most recent
+    assert first["languages"] == {"en": 1} and first["n_articles"] == 1
+    assert second["languages"] == {"ar": 2, "fa": 1} and second["n_articles"] == 3
+    assert second["headline"] == STORY_REPORTS[0][4]
+    assert sorted(second["outlets"]) == sorted(r[2] for r in STORY_REPORTS[:3])
+    assert second["first_seen"] == "2025-02-10" and second["last_updated"] == "2025-02-12"
+    assert second["earliest_article_id"] == story_db[1]["ar-dam"]
+    page = sclient.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == 2 and [s["id"] for s in page["items"]] == [second["id"]]
+    assert sclient.get("/api/stories", params={"limit": 0}).status_code == 422
+
+
+def test_get_story_members_timeline_additions(sclient, story_db):
+    ids = story_db[1]
+    dam, _ = story_ids(story_db[0])
+    r = sclient.get(f"/api/stories/{dam}")
+    assert r.status_code == 200
+    d = r.json()
+    assert d["id"] == dam and d["resolved_from"] is None
+    assert [m["article_id"] for m in d["members"]] == [ids["ar-dam"], ids["ar-dam-copy"], ids["fa-dam"]]
+    rel = {m["article_id"]: m["relation"] for m in d["members"]}
+    assert rel == {ids["ar-dam"]: "earliest", ids["ar-dam-copy"]: "near_duplicate", ids["fa-dam"]: "translation"}
+    assert d["timeline"] == [
+        {"day": "2025-02-10", "lang": "ar", "count": 1, "article_ids": [ids["ar-dam"]]},
+        {"day": "2025-02-11", "lang": "ar", "count": 1, "article_ids": [ids["ar-dam-copy"]]},
+        {"day": "2025-02-12", "lang": "fa", "count": 1, "article_ids": [ids["fa-dam"]]},
+    ]
+    assert 1 <= len(d["summary"]) <= 3
+    # the only sentence no other language carries is the near copy's own closing line
+    assert d["additions"] == {"ar": [STORY_REPORTS[1][5].split("\n")[-1]]}
+    assert d["events"] and d["events"][0]["kind"] == "create"
+
+
+def test_merged_id_answers_with_current_story(sclient, story_db):
+    dam, _ = story_ids(story_db[0])
+    d = sclient.get("/api/stories/sOLDmerged01").json()
+    assert d["id"] == dam and d["resolved_from"] == "sOLDmerged01"
+    assert len(d["members"]) == 3
+
+
+def test_unknown_story_is_a_404_problem(sclient):
+    r = sclient.get("/api/stories/snope0000000")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == 404 and "snope0000000" in r.json()["detail"]
+    assert sclient.get("/api/stories/bad%20id").status_code == 422
