@@ -74,8 +74,10 @@ class Tier1Encoder:
         opts.intra_op_num_threads = threads or default_threads()
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # no busy-waiting between ops: on shared, oversubscribed cores spinning threads slow everyone down
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # busy-waiting between ops is faster on idle cores and slows everyone down on oversubscribed
+        # ones: RASD_EMBED_SPIN=1 turns it on (off by default: Rasd shares its cores with other stages)
+        spin = "1" if os.environ.get("RASD_EMBED_SPIN", "0") == "1" else "0"
+        opts.add_session_config_entry("session.intra_op.allow_spinning", spin)
         self._session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
 
     def windows(self, texts: list[str], kind: str) -> tuple[list[list[int]], list[int]]:
