@@ -15,10 +15,12 @@ Negated events are not counted (the gold set annotates what happened or was plan
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_text import MissingShared, load_gold  # noqa: E402
 
 from rasd.entities import extract as extract_mentions
 from rasd.entities import get_entity
@@ -59,7 +61,11 @@ def _date_same(g: tuple, p: tuple) -> bool:
 
 
 def run(show: bool = False) -> dict[str, tuple[float, float, float]]:
-    rows = [json.loads(x) for x in GOLD.read_text(encoding="utf-8").splitlines() if x.strip()]
+    try:  # the gold file points into ../shared; the sentences themselves are not in the repository
+        rows = load_gold(GOLD)
+    except MissingShared as exc:
+        print(f"skipped: {exc}")
+        return 0
     acc: dict[str, list[list[tuple]]] = {k: [[], []] for k in ("type", "actors", "place", "date")}
     for r in rows:
         pub = PublishedDate(r["published"], "day") if r.get("published") else None
