@@ -10,10 +10,9 @@ from typing import Any
 from ..errors import NotFound
 from ..watch.models import Alert, Watchlist
 from .migrations import now
+from .sqlite_watch import _ALERT_COLS  # one column list for both backends
 
 _WATCHLIST_COLS = "id, name, keywords, languages, outlets, entities, webhook_url, email, created_at"
-_ALERT_COLS = ("id, watchlist_id, article_id, matched, created_at, status, attempts, next_attempt_at,"
-               " delivered_at, channels_done, last_error, log")
 
 
 def _js(value: Any) -> str:

@@ -9,14 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArticleNotFound, NotFound, StoreError
+from ..errors import ArticleNotFound, StoreError
 from ..records import Article, Rejection, article_from_dict, to_dict
 from ..text.highlight import fts_query, snippet
 from ..text.normalize import index_token_groups
-from ..watch.models import Alert, Watchlist
 from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import migrate, now
 from .sqlite_entities import EntityTables
+from .sqlite_link import LinkTables
+from .sqlite_watch import WatchTables
 
 _NOT_STORED = ("raw_text", "hints")
 
@@ -32,7 +33,7 @@ def _load(data: str) -> Article:
     return article_from_dict(json.loads(data))
 
 
-class SQLiteStore(EntityTables):
+class SQLiteStore(EntityTables, WatchTables, LinkTables):
     """Articles, their version history, a full-text index, runs, rejections and feed state."""
 
     def __init__(self, path: str | Path):
@@ -236,182 +237,6 @@ class SQLiteStore(EntityTables):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ------------------------------------------------------------------ watchlists, alerts, API tokens
-
-    def create_watchlist(self, wl: Watchlist) -> Watchlist:
-        """Store a new watchlist; its ``id`` and ``created_at`` are assigned here."""
-        wl.created_at = now()
-        with self._lock, self._tx() as c:
-            wl.id = c.execute(
-                "INSERT INTO watchlists(name, keywords, languages, outlets, entities, webhook_url, email,"
-                " created_at) VALUES (?,?,?,?,?,?,?,?)",
-                (wl.name, *(json.dumps(x, ensure_ascii=False) for x in
-                            (wl.keywords, wl.languages, wl.outlets, wl.entities)),
-                 wl.webhook_url, wl.email, wl.created_at)).lastrowid
-        return wl
-
-    def list_watchlists(self) -> list[Watchlist]:
-        rows = self.conn.execute("SELECT id, name, keywords, languages, outlets, entities, webhook_url, email,"
-                                 " created_at FROM watchlists ORDER BY id").fetchall()
-        return [_watchlist(r) for r in rows]
-
-    def get_watchlist(self, watchlist_id: int) -> Watchlist:
-        row = self.conn.execute("SELECT id, name, keywords, languages, outlets, entities, webhook_url, email,"
-                                " created_at FROM watchlists WHERE id = ?", (watchlist_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no watchlist with id {watchlist_id}")
-        return _watchlist(row)
-
-    def delete_watchlist(self, watchlist_id: int) -> None:
-        """Delete a watchlist and its alerts."""
-        with self._lock, self._tx() as c:
-            c.execute("DELETE FROM alerts WHERE watchlist_id = ?", (watchlist_id,))
-            if c.execute("DELETE FROM watchlists WHERE id = ?", (watchlist_id,)).rowcount == 0:
-                raise NotFound(f"no watchlist with id {watchlist_id}")
-
-    def add_alert(self, watchlist_id: int, article_id: str, matched: list[str], status: str = "pending") -> Alert | None:
-        """Record that an article matched a watchlist; None when that alert already exists."""
-        with self._lock, self._tx() as c:
-            cur = c.execute(
-                "INSERT OR IGNORE INTO alerts(watchlist_id, article_id, matched, created_at, status,"
-                " next_attempt_at) VALUES (?,?,?,?,?,?)",
-                (watchlist_id, article_id, json.dumps(matched, ensure_ascii=False), now(), status, now()))
-            if cur.rowcount == 0:
-                return None
-            alert_id = cur.lastrowid
-        return self.get_alert(alert_id)
-
-    def get_alert(self, alert_id: int) -> Alert:
-        row = self.conn.execute(f"SELECT {_ALERT_COLS} FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no alert with id {alert_id}")
-        return _alert(row)
-
-    def list_alerts(self, *, watchlist_id: int | None = None, status: str | None = None,
-                    limit: int | None = 50, offset: int = 0) -> list[Alert]:
-        """Alerts, newest first."""
-        where, args = self._alert_where(watchlist_id, status)
-        sql = f"SELECT {_ALERT_COLS} FROM alerts{where} ORDER BY id DESC"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [limit, offset]
-        return [_alert(r) for r in self.conn.execute(sql, args).fetchall()]
-
-    def count_alerts(self, *, watchlist_id: int | None = None, status: str | None = None) -> int:
-        where, args = self._alert_where(watchlist_id, status)
-        return self.conn.execute(f"SELECT count(*) FROM alerts{where}", args).fetchone()[0]
-
-    @staticmethod
-    def _alert_where(watchlist_id: int | None, status: str | None) -> tuple[str, list[Any]]:
-        clauses, args = [], []
-        if watchlist_id is not None:
-            clauses.append("watchlist_id = ?")
-            args.append(watchlist_id)
-        if status:
-            clauses.append("status = ?")
-            args.append(status)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
-
-    def due_alerts(self, at: str | None = None, *, include_failed: bool = False) -> list[Alert]:
-        """Undelivered alerts whose next attempt is due at ``at`` (all of them when ``at`` is None)."""
-        statuses = ("pending", "failed") if include_failed else ("pending",)
-        sql = f"SELECT {_ALERT_COLS} FROM alerts WHERE status IN ({','.join('?' * len(statuses))})"
-        args: list[Any] = list(statuses)
-        if at is not None:
-            sql += " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            args.append(at)
-        return [_alert(r) for r in self.conn.execute(sql + " ORDER BY id", args).fetchall()]
-
-    def save_alert_delivery(self, alert: Alert) -> None:
-        """Write back an alert's delivery state after an attempt."""
-        with self._lock, self._tx() as c:
-            c.execute("UPDATE alerts SET status=?, attempts=?, next_attempt_at=?, delivered_at=?, channels_done=?,"
-                      " last_error=?, log=? WHERE id=?",
-                      (alert.status, alert.attempts, alert.next_attempt_at, alert.delivered_at,
-                       json.dumps(alert.channels_done), alert.last_error,
-                       json.dumps(alert.log, ensure_ascii=False), alert.id))
-
-    def add_api_token(self, token_hash: str, name: str = "", role: str = "admin") -> int:
-        """Store the hash of a new API token (the token itself is never stored)."""
-        with self._lock, self._tx() as c:
-            return c.execute("INSERT INTO api_tokens(token_hash, name, role, created_at) VALUES (?,?,?,?)",
-                             (token_hash, name, role, now())).lastrowid
-
-    def api_token_role(self, token_hash: str) -> str | None:
-        """The role of the token with this hash, or None when no such token exists."""
-        row = self.conn.execute("SELECT role FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
-        return row[0] if row else None
-
-    # ------------------------------------------------------------------ link: embeddings, MinHash, links
-
-    def put_embeddings(self, article_id: str, content_hash: str, encoder: str, doc: Any, sentences: Any) -> None:
-        """Keep an article's document and sentence vectors (float32), replacing older content's."""
-        import numpy as np
-
-        doc = np.asarray(doc, dtype="<f4").reshape(-1)
-        sent = np.asarray(sentences, dtype="<f4").reshape(-1, doc.shape[0]) if doc.shape[0] else \
-            np.zeros((0, 0), dtype="<f4")
-        with self._lock, self._tx() as c:
-            c.execute("DELETE FROM embeddings WHERE article_id = ? AND encoder = ?", (article_id, encoder))
-            c.execute("INSERT INTO embeddings(article_id, content_hash, encoder, dim, n_sentences, doc, sentences,"
-                      " created_at) VALUES (?,?,?,?,?,?,?,?)",
-                      (article_id, content_hash, encoder, int(doc.shape[0]), int(sent.shape[0]), doc.tobytes(),
-                       sent.tobytes(), now()))
-
-    def get_embeddings(self, article_id: str, content_hash: str, encoder: str) -> tuple[Any, Any] | None:
-        """``(doc_vec, sent_vecs)`` stored for this content and encoder, or None."""
-        import numpy as np
-
-        row = self.conn.execute(
-            "SELECT dim, n_sentences, doc, sentences FROM embeddings WHERE article_id = ? AND content_hash = ?"
-            " AND encoder = ?", (article_id, content_hash, encoder)).fetchone()
-        if row is None:
-            return None
-        dim, n, doc, sent = row
-        return (np.frombuffer(doc, dtype="<f4").astype(np.float32),
-                np.frombuffer(sent, dtype="<f4").astype(np.float32).reshape(n, dim))
-
-    def doc_embeddings(self, encoder: str) -> tuple[list[str], Any]:
-        """Ids and the ``[n, dim]`` matrix of every stored document vector for ``encoder``."""
-        import numpy as np
-
-        rows = self.conn.execute("SELECT e.article_id, e.doc FROM embeddings e JOIN articles a"
-                                 " ON a.id = e.article_id AND a.content_hash = e.content_hash"
-                                 " WHERE e.encoder = ? ORDER BY a.rowid", (encoder,)).fetchall()
-        if not rows:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype="<f4") for r in rows]).astype(np.float32)
-
-    def put_minhash(self, article_id: str, content_hash: str, lang: str, signature: bytes) -> None:
-        with self._lock, self._tx() as c:
-            c.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
-            c.execute("INSERT INTO minhashes(article_id, content_hash, lang, signature) VALUES (?,?,?,?)",
-                      (article_id, content_hash, lang, signature))
-
-    def minhashes(self) -> list[tuple[str, str, bytes]]:
-        """``(article_id, lang, signature)`` of every current article that has one."""
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT m.article_id, m.lang, m.signature FROM minhashes m JOIN articles a"
-            " ON a.id = m.article_id AND a.content_hash = m.content_hash ORDER BY a.rowid")]
-
-    def put_link(self, a: str, b: str, relation: str, score: float, original: str | None = None,
-                 evidence: dict | None = None) -> None:
-        """Record (or update) the relation between two articles; the pair is stored in id order."""
-        a, b = sorted((a, b))
-        with self._lock, self._tx() as c:
-            c.execute("INSERT OR REPLACE INTO links(a, b, relation, score, original, evidence, created_at)"
-                      " VALUES (?,?,?,?,?,?,?)",
-                      (a, b, relation, float(score), original, json.dumps(evidence or {}, ensure_ascii=False),
-                       now()))
-
-    def links(self, article_id: str) -> list[dict[str, Any]]:
-        """Stored relations of one article, strongest first."""
-        rows = self.conn.execute(
-            "SELECT a, b, relation, score, original, evidence FROM links WHERE a = ? OR b = ? ORDER BY score DESC",
-            (article_id, article_id)).fetchall()
-        return [{"other": r[1] if r[0] == article_id else r[0], "relation": r[2], "score": r[3],
-                 "original": r[4], "evidence": json.loads(r[5])} for r in rows]
-
     # ------------------------------------------------------------------ events (issue 9)
 
     def put_events(self, events: list) -> int:
@@ -455,20 +280,6 @@ class SQLiteStore(EntityTables):
         """Forget the progress of ``job`` (the next run processes every shard again); returns rows removed."""
         with self._lock, self._tx() as c:
             return c.execute("DELETE FROM bulk_progress WHERE job = ?", (job,)).rowcount
-
-
-_ALERT_COLS = ("id, watchlist_id, article_id, matched, created_at, status, attempts, next_attempt_at,"
-               " delivered_at, channels_done, last_error, log")
-
-
-def _watchlist(row: tuple) -> Watchlist:
-    return Watchlist(row[0], row[1], *(json.loads(x) for x in row[2:6]), webhook_url=row[6], email=row[7],
-                     created_at=row[8])
-
-
-def _alert(row: tuple) -> Alert:
-    return Alert(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7], row[8],
-                 json.loads(row[9]), row[10], json.loads(row[11]))
 
 
 class _Transaction:
