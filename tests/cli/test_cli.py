@@ -113,3 +113,17 @@ def test_in_process_entry_point(db_path, corpus, capsys):
         main(["--db", str(db_path), "ingest", "--no-progress", str(corpus / "ar.txt")])
     assert exc.value.code in (0, None)
     assert "stored 1" in capsys.readouterr().out
+
+
+def test_fifty_megabyte_file_is_rejected_by_name_and_the_rest_stored(corpus, db_path):
+    big = corpus / "huge.txt"
+    with open(big, "wb") as fh:  # 50 MiB of Arabic text: over the default 50 MB cap
+        line = ("تقرير طويل جدا عن الأحوال الجوية في المنطقة " * 20 + "\n").encode("utf-8")
+        for _ in range(50 * 2**20 // len(line) + 1):
+            fh.write(line)
+    code, out, _ = run(["ingest", "--json", str(corpus)], db_path)
+    summary = json.loads(out)
+    assert code == 1 and summary["stored"] == 3
+    assert summary["rejected_by_reason"] == {"too_large": 1}
+    code, out, _ = run(["rejections"], db_path)
+    assert "huge.txt\ttoo_large" in out
