@@ -15,6 +15,7 @@ from .deps import StorePool
 from .middleware import Guard
 from .routes_analysis import router as analysis_router
 from .routes_articles import router as articles_router
+from .routes_events import router as events_router
 from .routes_feeds import router as feeds_router
 from .routes_ingest import router as ingest_router
 from .routes_stories import router as stories_router
@@ -58,6 +59,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.include_router(feeds_router)
     app.include_router(analysis_router)
     app.include_router(stories_router)
+    app.include_router(events_router)
 
     from ..web.routes import install as install_web
 

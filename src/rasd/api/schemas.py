@@ -305,3 +305,41 @@ class StoryDetail(StoryOut):
     timeline: list[TimelineBucket]
     additions: dict[str, list[str]] = Field(description="language -> sentences only that language's coverage has")
     events: list[StoryEventOut]
+
+
+class EventEvidenceOut(BaseModel):
+    article_id: str
+    sentence: int = Field(description="sentence index in the article")
+    text: str
+    lang: str
+    chain: list[str] = Field(description="attribution chain, outermost source first")
+
+
+class EventPlaceOut(BaseModel):
+    id: str | None
+    name: str
+    lat: float | None
+    lon: float | None
+    country: str | None
+
+
+class EventDateOut(BaseModel):
+    value: str
+    precision: str
+
+
+class EventOut(BaseModel):
+    """One event frame (merged across reports unless ``merge=false``); ``conflicts``: field -> differing values."""
+
+    id: str
+    type: str
+    mode: str
+    actors: list[str]
+    targets: list[str]
+    place: EventPlaceOut | None
+    date: EventDateOut | None
+    modality: str
+    negated: bool
+    quantity: int | None
+    evidence: list[EventEvidenceOut]
+    conflicts: dict[str, list[Any]]

@@ -12,6 +12,7 @@ from ..api import analysis
 from ..api.deps import get_store
 from ..api.routes_analysis import ID_PATTERN, EntityId, parse_ids
 from ..api.routes_articles import ArticleId
+from ..api.routes_events import FiltersDep as EventFiltersDep
 from ..errors import RasdError
 from ..records import Article
 from ..store.sqlite import SQLiteStore
@@ -193,3 +194,26 @@ def story_page_view(request: Request, store: StoreDep,
     return templates.TemplateResponse(request, "story.html", {
         "s": d, "groups": [g for g in groups if g[2]], "timeline": timeline_svg(d["members"]), "cmp": cmp,
         "section": "stories"})
+
+
+@router.get("/events")
+def events_page(request: Request, store: StoreDep, f: EventFiltersDep, merge: Annotated[bool, Query()] = True):
+    """Events with a timeline (row per type) and a map of their places, then the evidence table."""
+    from ..api.routes_events import event_out, find_events
+    from ..events.lexicon import LANGS, triggers
+    from .svg import event_timeline_svg
+
+    found = find_events(store, f, merge=merge, save=not request.app.state.settings.read_only)
+    events = [event_out(e) for e in found[:300]]
+    places: dict[tuple[float, float], dict[str, Any]] = {}
+    for e in events:
+        p = e["place"]
+        if p and p["lat"] is not None and p["lon"] is not None:
+            pt = places.setdefault((p["lat"], p["lon"]), {"lat": p["lat"], "lon": p["lon"], "name": p["name"] or p["id"],
+                                                          "n": 0})
+            pt["n"] += 1
+    points = [{"lat": p["lat"], "lon": p["lon"], "label": f"{p['name']} ({p['n']})"} for p in places.values()]
+    return templates.TemplateResponse(request, "events.html", {
+        "events": events, "total": len(found), "f": f, "merge": merge,
+        "types": sorted({t.type for lang in LANGS for t in triggers(lang)} | ({f.type} if f.type else set())),
+        "timeline": event_timeline_svg(events), "map": map_svg(points), "section": "events"})

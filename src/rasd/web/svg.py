@@ -208,3 +208,57 @@ def timeline_svg(members: list[dict[str, Any]], *, width: int = 640, row_h: int 
                    '</circle></a>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+TYPE_COLORS = {"ASSAULT": "#b03a2e", "COERCE": "#c26a00", "PROTEST": "#9a6fb0", "CONSULT": "#2f6db5",
+               "COOPERATE": "#2e8b3e", "AID": "#0b6e6e", "ACCUSE": "#7a5c00"}
+
+
+def event_timeline_svg(events: list[dict[str, Any]], *, width: int = 720, row_h: int = 30, left: int = 96) -> Markup:
+    """Events over time: x = event date, one row per event type, a dot per event linking to its first evidence.
+
+    Takes :func:`rasd.api.routes_events.event_out` dicts; undated events are left out (the table lists them).
+    """
+    from datetime import date
+
+    dated = []
+    for e in events:
+        try:
+            dated.append((date.fromisoformat(((e.get("date") or {}).get("value") or "")[:10]), e))
+        except ValueError:
+            continue
+    if not dated:
+        return Markup("")
+    types = sorted({e["type"] for _, e in dated})
+    d0, d1 = min(d for d, _ in dated), max(d for d, _ in dated)
+    span = max((d1 - d0).days, 1)
+    plot_w = width - left - 40
+    height = row_h * len(types) + 30
+
+    def x(d: date) -> float:
+        return left + 12 + (d - d0).days / span * plot_w
+
+    out = [f'<svg class="timeline events" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="event timeline" direction="ltr">']
+    for i, t in enumerate(types):
+        y = 14 + i * row_h + row_h / 2
+        out.append(f'<line class="row" x1="{left}" y1="{_fmt(y)}" x2="{width - 6}" y2="{_fmt(y)}" />'
+                   f'<text class="etype" x="4" y="{_fmt(y + 4)}">{escape(t)}</text>')
+    days = {d for d, _ in dated}
+    for d in sorted({d0, d1} | (days if len(days) <= 8 else set())):
+        out.append(f'<text class="day" x="{_fmt(x(d))}" y="{height - 4}" text-anchor="middle">'
+                   f'{d.isoformat()[5:]}</text>')
+    seen: dict[tuple[date, str], int] = defaultdict(int)
+    for d, e in sorted(dated, key=lambda de: (de[0], de[1]["id"])):
+        k = seen[(d, e["type"])]
+        seen[(d, e["type"])] += 1
+        cx, cy = x(d) + k * 9, 14 + types.index(e["type"]) * row_h + row_h / 2
+        ev = e.get("evidence") or [{}]
+        label = " · ".join(p for p in (e["date"]["value"], e["type"] + (f"/{e['mode']}" if e.get("mode") else ""),
+                                       (e.get("place") or {}).get("name") or "", ev[0].get("text", "")[:120]) if p)
+        dot = (f'<circle class="dot" data-type="{escape(e["type"])}" cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="6" '
+               f'fill="{TYPE_COLORS.get(e["type"], "#7a7f85")}"><title>{escape(label)}</title></circle>')
+        aid = ev[0].get("article_id")
+        out.append(f'<a href="/articles/{escape(aid)}">{dot}</a>' if aid else dot)
+    out.append("</svg>")
+    return Markup("".join(out))
