@@ -164,18 +164,8 @@ def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks:
     Vectors a worker computed are stored before the hooks run, so story assignment
     reads them (:func:`rasd.link.embeddings.ensure`) instead of encoding here.
     """
-    if isinstance(item, Rejection):
-        summary.rejected.append(item)
-        store.record_rejection(summary.run_id, item)
-        return
-    result = store.put_article(item)
-    if result.outcome is PutOutcome.STORED:
-        summary.stored += 1
-    elif result.outcome is PutOutcome.NEW_VERSION:
-        summary.new_version += 1
-    else:
-        summary.unchanged += 1
-    if result.outcome is not PutOutcome.UNCHANGED:
+    result = summary.write(store, item)
+    if result is not None and result.outcome is not PutOutcome.UNCHANGED:
         if vectors is not None and hasattr(store, "put_embeddings"):
             store.put_embeddings(item.id, item.content_hash, vectors[0], vectors[1], vectors[2])
         for hook in hooks:

@@ -30,6 +30,21 @@ class IngestSummary:
     def rejected_by_reason(self) -> dict[str, int]:
         return dict(Counter(r.reason for r in self.rejected).most_common())
 
+    def write(self, store: Store, item: Article | Rejection) -> PutResult | None:
+        """Store an article (or record a rejection) and count it; the one place runners write."""
+        if isinstance(item, Rejection):
+            self.rejected.append(item)
+            store.record_rejection(self.run_id, item)
+            return None
+        result = store.put_article(item)
+        if result.outcome is PutOutcome.STORED:
+            self.stored += 1
+        elif result.outcome is PutOutcome.NEW_VERSION:
+            self.new_version += 1
+        else:
+            self.unchanged += 1
+        return result
+
     def as_dict(self) -> dict:
         return {"read": self.read, "stored": self.stored, "new_version": self.new_version,
                 "unchanged": self.unchanged, "rejected": len(self.rejected),
@@ -111,21 +126,10 @@ def ingest(
     inputs = iter_inputs(specs, fetcher=fetcher, feed_state=store, max_bytes=max_bytes)
     try:
         for item in pipeline.run(counted(inputs)):
-            result = None
-            if isinstance(item, Rejection):
-                summary.rejected.append(item)
-                store.record_rejection(summary.run_id, item)
-            elif isinstance(item, Article):
-                result = store.put_article(item)
-                if result.outcome is PutOutcome.STORED:
-                    summary.stored += 1
-                elif result.outcome is PutOutcome.NEW_VERSION:
-                    summary.new_version += 1
-                else:
-                    summary.unchanged += 1
-                if result.outcome is not PutOutcome.UNCHANGED:
-                    for hook in hooks:
-                        hook(store, item, result)
+            result = summary.write(store, item) if isinstance(item, Article | Rejection) else None
+            if result is not None and result.outcome is not PutOutcome.UNCHANGED:
+                for hook in hooks:
+                    hook(store, item, result)
             if on_item:
                 on_item(item, result)
     except KeyboardInterrupt:
