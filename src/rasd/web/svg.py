@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -160,54 +162,79 @@ def graph_svg(g: dict[str, Any], *, col_w: int = 240, row_h: int = 54, box_w: in
 LANG_COLORS = {"ar": "#0b6e6e", "fa": "#c26a00", "en": "#2f6db5", "fr": "#9a6fb0", "tr": "#2e8b3e"}
 
 
-def timeline_svg(members: list[dict[str, Any]], *, width: int = 640, row_h: int = 34, left: int = 44) -> Markup:
-    """Coverage over time: x = publication day, one row per language, a dot (linked) per article.
+@dataclass(slots=True)
+class _Dot:
+    """One point of a row timeline: its day, row, sort key, link, data attribute, colour and tooltip."""
 
-    Articles on the same day and language stack sideways a little so each stays clickable;
-    undated members are left out (the member list still names them).
-    """
-    from datetime import date
+    day: date
+    row: str
+    key: str
+    href: str | None
+    data: tuple[str, str]
+    color: str
+    title: str
 
-    dated = []
-    for m in members:
-        try:
-            dated.append((date.fromisoformat((m.get("published") or "")[:10]), m))
-        except ValueError:
-            continue
-    if not dated:
+
+def _row_timeline(dots: list[_Dot], rows: list[str], *, css: str, aria: str, label_class: str, width: int,
+                  row_h: int, left: int, right: int) -> Markup:
+    """x = day, one labelled row each, a (linked) dot per point; points on one day and row stack sideways
+    a little so each stays clickable."""
+    if not dots:
         return Markup("")
-    langs = sorted({m.get("lang") or "und" for _, m in dated}, key=lambda la: (la not in ("ar", "fa"), la))
-    d0, d1 = min(d for d, _ in dated), max(d for d, _ in dated)
+    d0, d1 = min(d.day for d in dots), max(d.day for d in dots)
     span = max((d1 - d0).days, 1)
-    plot_w = width - left - 24
-    height = row_h * len(langs) + 30
+    plot_w = width - left - right
+    height = row_h * len(rows) + 30
 
     def x(d: date) -> float:
         return left + 12 + (d - d0).days / span * plot_w
 
-    out = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-label="coverage timeline" direction="ltr">']
-    for i, lang in enumerate(langs):
+    out = [f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="{aria}" direction="ltr">']
+    for i, row in enumerate(rows):
         y = 14 + i * row_h + row_h / 2
         out.append(f'<line class="row" x1="{left}" y1="{_fmt(y)}" x2="{width - 6}" y2="{_fmt(y)}" />'
-                   f'<text class="lang" x="4" y="{_fmt(y + 4)}">{escape(lang)}</text>')
-    ticks = sorted({d0, d1} | ({d for d, _ in dated} if len({d for d, _ in dated}) <= 8 else set()))
-    for d in ticks:
+                   f'<text class="{label_class}" x="4" y="{_fmt(y + 4)}">{escape(row)}</text>')
+    days = {d.day for d in dots}
+    for d in sorted({d0, d1} | (days if len(days) <= 8 else set())):
         out.append(f'<text class="day" x="{_fmt(x(d))}" y="{height - 4}" text-anchor="middle">'
                    f'{d.isoformat()[5:]}</text>')
     seen: dict[tuple[date, str], int] = defaultdict(int)
-    for d, m in sorted(dated, key=lambda dm: (dm[0], dm[1]["article_id"])):
-        lang = m.get("lang") or "und"
-        k = seen[(d, lang)]
-        seen[(d, lang)] += 1
-        cx, cy = x(d) + k * 9, 14 + langs.index(lang) * row_h + row_h / 2
-        color = LANG_COLORS.get(lang, "#7a7f85")
-        label = f"{m.get('published') or ''} · {m.get('outlet') or ''} · {m.get('title') or m['article_id']}"
-        out.append(f'<a href="/articles/{escape(m["article_id"])}"><circle class="dot" data-lang="{escape(lang)}" '
-                   f'cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="6" fill="{color}"><title>{escape(label)}</title>'
-                   '</circle></a>')
+    for d in sorted(dots, key=lambda d: (d.day, d.key)):
+        k = seen[(d.day, d.row)]
+        seen[(d.day, d.row)] += 1
+        cx, cy = x(d.day) + k * 9, 14 + rows.index(d.row) * row_h + row_h / 2
+        dot = (f'<circle class="dot" {d.data[0]}="{escape(d.data[1])}" cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="6" '
+               f'fill="{d.color}"><title>{escape(d.title)}</title></circle>')
+        out.append(f'<a href="{escape(d.href)}">{dot}</a>' if d.href else dot)
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+
+
+def timeline_svg(members: list[dict[str, Any]], *, width: int = 640, row_h: int = 34, left: int = 44) -> Markup:
+    """Coverage over time: x = publication day, one row per language, a dot (linked) per article.
+
+    Undated members are left out (the member list still names them).
+    """
+    dots = []
+    for m in members:
+        day = _day(m.get("published"))
+        if day is None:
+            continue
+        lang = m.get("lang") or "und"
+        label = f"{m.get('published') or ''} · {m.get('outlet') or ''} · {m.get('title') or m['article_id']}"
+        dots.append(_Dot(day, lang, m["article_id"], f"/articles/{m['article_id']}", ("data-lang", lang),
+                         LANG_COLORS.get(lang, "#7a7f85"), label))
+    langs = sorted({d.row for d in dots}, key=lambda la: (la not in ("ar", "fa"), la))
+    return _row_timeline(dots, langs, css="timeline", aria="coverage timeline", label_class="lang",
+                         width=width, row_h=row_h, left=left, right=24)
 
 
 TYPE_COLORS = {"ASSAULT": "#b03a2e", "COERCE": "#c26a00", "PROTEST": "#9a6fb0", "CONSULT": "#2f6db5",
@@ -219,46 +246,16 @@ def event_timeline_svg(events: list[dict[str, Any]], *, width: int = 720, row_h:
 
     Takes :func:`rasd.api.routes_events.event_out` dicts; undated events are left out (the table lists them).
     """
-    from datetime import date
-
-    dated = []
+    dots = []
     for e in events:
-        try:
-            dated.append((date.fromisoformat(((e.get("date") or {}).get("value") or "")[:10]), e))
-        except ValueError:
+        day = _day((e.get("date") or {}).get("value"))
+        if day is None:
             continue
-    if not dated:
-        return Markup("")
-    types = sorted({e["type"] for _, e in dated})
-    d0, d1 = min(d for d, _ in dated), max(d for d, _ in dated)
-    span = max((d1 - d0).days, 1)
-    plot_w = width - left - 40
-    height = row_h * len(types) + 30
-
-    def x(d: date) -> float:
-        return left + 12 + (d - d0).days / span * plot_w
-
-    out = [f'<svg class="timeline events" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-label="event timeline" direction="ltr">']
-    for i, t in enumerate(types):
-        y = 14 + i * row_h + row_h / 2
-        out.append(f'<line class="row" x1="{left}" y1="{_fmt(y)}" x2="{width - 6}" y2="{_fmt(y)}" />'
-                   f'<text class="etype" x="4" y="{_fmt(y + 4)}">{escape(t)}</text>')
-    days = {d for d, _ in dated}
-    for d in sorted({d0, d1} | (days if len(days) <= 8 else set())):
-        out.append(f'<text class="day" x="{_fmt(x(d))}" y="{height - 4}" text-anchor="middle">'
-                   f'{d.isoformat()[5:]}</text>')
-    seen: dict[tuple[date, str], int] = defaultdict(int)
-    for d, e in sorted(dated, key=lambda de: (de[0], de[1]["id"])):
-        k = seen[(d, e["type"])]
-        seen[(d, e["type"])] += 1
-        cx, cy = x(d) + k * 9, 14 + types.index(e["type"]) * row_h + row_h / 2
         ev = e.get("evidence") or [{}]
         label = " · ".join(p for p in (e["date"]["value"], e["type"] + (f"/{e['mode']}" if e.get("mode") else ""),
                                        (e.get("place") or {}).get("name") or "", ev[0].get("text", "")[:120]) if p)
-        dot = (f'<circle class="dot" data-type="{escape(e["type"])}" cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="6" '
-               f'fill="{TYPE_COLORS.get(e["type"], "#7a7f85")}"><title>{escape(label)}</title></circle>')
         aid = ev[0].get("article_id")
-        out.append(f'<a href="/articles/{escape(aid)}">{dot}</a>' if aid else dot)
-    out.append("</svg>")
-    return Markup("".join(out))
+        dots.append(_Dot(day, e["type"], e["id"], f"/articles/{aid}" if aid else None, ("data-type", e["type"]),
+                         TYPE_COLORS.get(e["type"], "#7a7f85"), label))
+    return _row_timeline(dots, sorted({d.row for d in dots}), css="timeline events", aria="event timeline",
+                         label_class="etype", width=width, row_h=row_h, left=left, right=40)
