@@ -250,3 +250,15 @@ def pair_db(tmp_path_factory, encoder) -> Path:
             store.put_article(art)
         articles.store_vectors(store, encoder)
     return path
+
+
+@pytest.fixture(scope="session")
+def story_db(tmp_path_factory, encoder) -> tuple[Path, dict[str, str]]:
+    """The four story reports of tests/support/stories.py ingested (story hook on), plus one merged-id
+    redirect ``sOLDmerged`` to the first story: (database path, slug -> article id)."""
+    from support.stories import add_redirect, fill_store, story_ids
+
+    folder = tmp_path_factory.mktemp("stories")
+    ids = fill_store(folder / "rasd.db", folder)
+    add_redirect(folder / "rasd.db", "sOLDmerged", story_ids(folder / "rasd.db")[0])
+    return folder / "rasd.db", ids

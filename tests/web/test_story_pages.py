@@ -6,19 +6,11 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from support.stories import STORY_REPORTS, add_redirect, fill_store, story_ids
+from support.stories import STORY_REPORTS, story_ids
 
 from rasd.api import ApiSettings, create_app
 
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def story_db(tmp_path_factory, encoder):
-    folder = tmp_path_factory.mktemp("stories_web")
-    ids = fill_store(folder / "rasd.db", folder)
-    add_redirect(folder / "rasd.db", "sOLDmerged02", story_ids(folder / "rasd.db")[0])
-    return folder / "rasd.db", ids
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +58,7 @@ def test_story_page(client, story_db):
 
 def test_merged_and_unknown_story_pages(client, story_db):
     dam, _ = story_ids(story_db[0])
-    r = client.get("/stories/sOLDmerged02", headers=HTML)
+    r = client.get("/stories/sOLDmerged", headers=HTML)
     assert r.status_code == 200 and f"<code>{dam}</code>" in r.text and "was merged into this one" in r.text
     assert client.get("/stories/snope0000000", headers=HTML).status_code == 404
 
