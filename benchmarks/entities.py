@@ -20,10 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from rasd import entities
-from rasd.entities.crf import tag_tokens
+from rasd.entities.crf import tag_words
 from rasd.entities.evaluate import load_split, score
-from rasd.entities.gazetteer import get_gazetteer
-from rasd.entities.tokenize import Token
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -54,15 +52,7 @@ def _count(doc: tuple[str, str]) -> int:
 
 def heldout_f1(lang: str) -> dict:
     _, test = load_split(SHARED / "data" / "ner", lang)
-    gaz = get_gazetteer()
-    pred = []
-    for words, _ in test:
-        toks, pos = [], 0
-        for w in words:
-            toks.append(Token(w, pos, pos + len(w)))
-            pos += len(w) + 1
-        pred.append(tag_tokens(toks, gaz.match(toks), lang))
-    return score([t for _, t in test], pred)
+    return score([t for _, t in test], [tag_words(words, lang) for words, _ in test])
 
 
 def main() -> int:

@@ -34,7 +34,7 @@ from rasd.entities.crf import model_name, to_bilou, to_bio  # noqa: E402
 from rasd.entities.evaluate import EVAL_TYPES, load_split, score, validation_split  # noqa: E402
 from rasd.entities.features import cluster_file, cluster_key, gaz_tags, sentence_features  # noqa: E402
 from rasd.entities.gazetteer import get_gazetteer  # noqa: E402
-from rasd.entities.tokenize import Token, norm_token, tokenize  # noqa: E402
+from rasd.entities.tokenize import norm_token, tokenize, tokens_of  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 NER_DIR = SHARED / "ner"
@@ -59,10 +59,7 @@ VALIDATION = """| setting (validation split) | ar F1 | ar PER / ORG / LOC | fa F
 
 
 def featurize(words: list[str], lang: str) -> list[list[str]]:
-    toks, pos = [], 0
-    for w in words:
-        toks.append(Token(w, pos, pos + len(w)))
-        pos += len(w) + 1
+    toks = tokens_of(words)
     gaz = get_gazetteer()
     return sentence_features(words, gaz_tags(len(words), gaz.match(toks), gaz), lang)
 

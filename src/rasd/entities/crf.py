@@ -10,7 +10,7 @@ from ..errors import ConfigError
 from .evaluate import spans
 from .features import gaz_tags, sentence_features
 from .gazetteer import GazMatch, get_gazetteer
-from .tokenize import Token
+from .tokenize import Token, tokens_of
 
 MODEL_LANGS = ("ar", "fa")
 _FILES = ExitStack()
@@ -83,3 +83,9 @@ def tag_tokens(tokens: list[Token], matches: list[GazMatch], lang: str) -> list[
     """BIO tags for one sentence, or None when there is no model for ``lang``."""
     res = tag_with_probs(tokens, matches, lang)
     return res[0] if res else None
+
+
+def tag_words(words: list[str], lang: str) -> list[str] | None:
+    """BIO tags for a pre-tokenised sentence, as the shipped model + gazetteer tag it (evaluation)."""
+    toks = tokens_of(words)
+    return tag_tokens(toks, get_gazetteer().match(toks), lang)

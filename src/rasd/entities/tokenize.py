@@ -27,6 +27,15 @@ class Token(NamedTuple):
     end: int
 
 
+def tokens_of(words: list[str]) -> list[Token]:
+    """Tokens for a pre-tokenised sentence (a CoNLL corpus), offsets as if joined by single spaces."""
+    toks, pos = [], 0
+    for w in words:
+        toks.append(Token(w, pos, pos + len(w)))
+        pos += len(w) + 1
+    return toks
+
+
 def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with offsets into ``text``."""
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
