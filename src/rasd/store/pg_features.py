@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import NotFound
 from ..watch.models import Alert, Watchlist
 from .migrations import now
-from .sqlite_watch import _ALERT_COLS  # one column list for both backends
+from .sqlite_watch import _ALERT_COLS, alert_where  # one column list and filter for both backends
 
 _WATCHLIST_COLS = "id, name, keywords, languages, outlets, entities, webhook_url, email, created_at"
 
@@ -102,14 +102,7 @@ class WatchMethods:
 
     @staticmethod
     def _alert_where(watchlist_id: int | None, status: str | None) -> tuple[str, list[Any]]:
-        clauses, args = [], []
-        if watchlist_id is not None:
-            clauses.append("watchlist_id = %s")
-            args.append(watchlist_id)
-        if status:
-            clauses.append("status = %s")
-            args.append(status)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return alert_where(watchlist_id, status, "%s")
 
     def due_alerts(self, at: str | None = None, *, include_failed: bool = False) -> list[Alert]:
         """Undelivered alerts whose next attempt is due at ``at`` (all of them when ``at`` is None)."""

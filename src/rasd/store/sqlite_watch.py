@@ -14,6 +14,18 @@ _ALERT_COLS = ("id, watchlist_id, article_id, matched, created_at, status, attem
                " delivered_at, channels_done, last_error, log")
 
 
+def alert_where(watchlist_id: int | None, status: str | None, ph: str) -> tuple[str, list[Any]]:
+    """The WHERE clause of alert listings, with the backend's placeholder ``ph`` (? or %s)."""
+    clauses, args = [], []
+    if watchlist_id is not None:
+        clauses.append(f"watchlist_id = {ph}")
+        args.append(watchlist_id)
+    if status:
+        clauses.append(f"status = {ph}")
+        args.append(status)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
 class WatchTables:
     """Mixin for :class:`~rasd.store.sqlite.SQLiteStore` (expects ``conn``, ``_lock`` and ``_tx``)."""
 
@@ -84,14 +96,7 @@ class WatchTables:
 
     @staticmethod
     def _alert_where(watchlist_id: int | None, status: str | None) -> tuple[str, list[Any]]:
-        clauses, args = [], []
-        if watchlist_id is not None:
-            clauses.append("watchlist_id = ?")
-            args.append(watchlist_id)
-        if status:
-            clauses.append("status = ?")
-            args.append(status)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return alert_where(watchlist_id, status, "?")
 
     def due_alerts(self, at: str | None = None, *, include_failed: bool = False) -> list[Alert]:
         """Undelivered alerts whose next attempt is due at ``at`` (all of them when ``at`` is None)."""
