@@ -14,6 +14,7 @@ sys.path, which works for runs from the repo root and for single files, with --i
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,27 @@ def seed_paths() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def seed_texts(seed_paths) -> dict[str, str]:
     return {k: p.read_text(encoding="utf-8") for k, p in seed_paths.items()}
+
+
+@pytest.fixture(scope="session")
+def _seed_articles_once(seed_paths) -> dict:
+    from rasd.pipeline import default_pipeline
+    from rasd.records import Article, RawDocument
+
+    pipe = default_pipeline()
+    out = {}
+    for key, path in seed_paths.items():
+        art = pipe.process_one(RawDocument(source=str(path), kind="text", data=path.read_bytes()))
+        assert isinstance(art, Article), art
+        out[key] = art
+    return out
+
+
+@pytest.fixture
+def seed_articles(_seed_articles_once) -> dict:
+    """Seed number -> the seed as the default ingest pipeline makes it (cleaned once per session;
+    each test gets its own copies, free to change ids or dates)."""
+    return copy.deepcopy(_seed_articles_once)
 
 
 @pytest.fixture(scope="session")

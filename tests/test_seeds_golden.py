@@ -8,23 +8,16 @@ import re
 
 import pytest
 
-from rasd.pipeline import default_pipeline
-from rasd.records import Article, RawDocument
+from rasd.records import Article
 from rasd.text.normalize import normalize
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 SENTENCE_END = (".", "!", "?", "؟", "»", "”", '"')  # "…" ends teasers, not report lines
 
 
-@pytest.fixture(scope="module")
-def articles(seed_paths) -> dict[str, Article]:
-    pipe = default_pipeline()
-    out = {}
-    for key, path in seed_paths.items():
-        art = pipe.process_one(RawDocument(source=str(path), kind="text", data=path.read_bytes()))
-        assert isinstance(art, Article), art
-        out[key] = art
-    return out
+@pytest.fixture
+def articles(seed_articles) -> dict[str, Article]:
+    return seed_articles
 
 
 def test_languages(articles):

@@ -89,19 +89,10 @@ def test_embeddings_are_stored_once(encoder, db_path):
     store.close()
 
 
-def _seed_articles(seed_paths) -> dict[str, Article]:
-    pipe = default_pipeline()
-    out = {}
-    for k, p in seed_paths.items():
-        a = pipe.process_one(RawDocument(source=str(p), kind="text", data=p.read_bytes()))
-        assert isinstance(a, Article)
-        a.id = k
-        out[k] = a
-    return out
-
-
-def test_seeds_translation_alignment_and_direction(seed_paths, encoder):
-    arts = _seed_articles(seed_paths)
+def test_seeds_translation_alignment_and_direction(seed_articles, encoder):
+    arts = seed_articles
+    for key, art in arts.items():
+        art.id = key
     c = compare(arts["000"], arts["001"], encoder)
     assert c.relation == "translation"
     al = c.alignment
