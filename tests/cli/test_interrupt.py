@@ -21,7 +21,10 @@ def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path):
     db = tmp_path / "rasd.db"
     # cleaning only: this test is about storage semantics, not analysis speed
     cmd = [sys.executable, "-m", "rasd.cli.main", "--db", str(db), "ingest", "--json", "--no-analysis", str(corpus)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a shell that starts the test run in the background hands its children SIGINT ignored:
+    # give the child Python's default handler back so Ctrl-C is what it receives
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until some articles are committed, then press Ctrl-C
     deadline = time.monotonic() + 90
     stored = 0
