@@ -11,7 +11,7 @@ from rasd.link.align import align, centered
 from rasd.link.index import VectorIndex
 from rasd.link.relation import PairFeatures, classify, direction
 from rasd.records import Article, PublishedDate, Sentence
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int = 32) -> np.ndarray:
@@ -35,6 +35,24 @@ def test_alignment_is_monotone_with_merges_and_gaps():
     assert got[(2,)] == (2, 3)  # one-to-two merge
     assert 3 in al.unmatched_a and 4 in al.unmatched_b
     assert all(p.score >= 0.5 for p in al.pairs)
+
+
+def test_sandwiched_gap_aligns_when_its_centred_similarity_is_positive():
+    """Order makes a lone gap sentence's in-order partner its only candidate: a loose
+    rewording (weak but positive centred similarity) aligns, a replaced sentence does not."""
+    rng = np.random.default_rng(7)
+    a = _unit(rng, 7, 384)
+    for weight, aligned in ((-0.05, True), (-0.3, False)):
+        b = a + _unit(rng, 7, 384) * 0.5
+        b[3] = weight * a[3] + _unit(rng, 1, 384)[0]
+        b = b / np.linalg.norm(b, axis=1, keepdims=True)
+        al = align(a, b)
+        got = {tuple(p.a): tuple(p.b) for p in al.pairs}
+        assert all(got[(k,)] == (k,) for k in (0, 1, 2, 4, 5, 6))
+        assert ((3,) in got) is aligned and (3 in al.unmatched_a) is not aligned
+        if aligned:
+            assert 0 < al.pairs[3].score < 0.14 and al.pairs[3].by_order  # below the 1-1 threshold (0.28)
+            assert not any(p.by_order for k, p in enumerate(al.pairs) if k != 3)
 
 
 def test_alignment_of_unrelated_vectors_is_empty_and_centering_needs_three():
@@ -78,7 +96,7 @@ def test_vector_index_top_k_is_exact():
 
 
 def test_store_keeps_embeddings_minhashes_and_links(db_path):
-    store = SQLiteStore(db_path)
+    store = open_store(db_path)
     assert 10 in store.schema_versions()
     art = Article(id="a1", source="s", text="نص قصير", content_hash="h1")
     store.put_article(art)

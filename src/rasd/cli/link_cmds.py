@@ -59,7 +59,8 @@ def compare(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
     table = Table("A", "B", "sim", show_lines=True)
     for p in d["aligned"]:
         table.add_row(f"[{','.join(map(str, p['a']))}] {escape(p['text_a'][:160])}",
-                      f"[{','.join(map(str, p['b']))}] {escape(p['text_b'][:160])}", f"{p['score']:.2f}")
+                      f"[{','.join(map(str, p['b']))}] {escape(p['text_b'][:160])}",
+                      f"{p['score']:.2f}" + (" (by order)" if p["by_order"] else ""))
     if d["aligned"]:
         console.print(table)
     for side in ("a", "b"):

@@ -31,17 +31,25 @@ ALIGN_THRESHOLD = CENTERED_THRESHOLD
 MERGE_PENALTY = 0.03
 #: longest side aligned by the dynamic programme (quadratic cost)
 MAX_UNITS = 300
-#: a sentence sandwiched between aligned neighbours needs only this fraction of the threshold
-GAP_FACTOR = 0.5
+#: a sentence sandwiched between aligned neighbours (its only in-order partner) is aligned
+#: when it is more similar to that partner than to the average sentence of the other side,
+#: i.e. a positive centred cosine.  bertalign's second pass is laxer still (it aligns a gap
+#: unless both skips score better, skip = -0.1); a loose translation that merges or rewords
+#: clauses scores 0.1-0.2 here while its neighbours score 0.3-0.5.
+GAP_FLOOR = 0.0
 
 
 @dataclass(slots=True)
 class AlignedPair:
-    """Sentence indices on each side (one or two each) and their similarity."""
+    """Sentence indices on each side (one or two each) and their similarity.
+
+    ``by_order`` marks a weak match accepted only because both neighbours are aligned.
+    """
 
     a: list[int]
     b: list[int]
     score: float
+    by_order: bool = False
 
 
 @dataclass(slots=True)
@@ -163,7 +171,7 @@ def align(va: np.ndarray, vb: np.ndarray, threshold: float | None = None,
             pairs.append(AlignedPair([i - 2, i - 1], [j - 1], float(s21[i - 2, j - 1])))  # type: ignore[index]
             i, j = i - 2, j - 1
     pairs.reverse()
-    pairs = _fill_gaps(pairs, s11, threshold * GAP_FACTOR)
+    pairs = _fill_gaps(pairs, s11, GAP_FLOOR if threshold == CENTERED_THRESHOLD else threshold * 0.5)
     for p in pairs:
         matched_a.update(p.a)
         matched_b.update(p.b)
@@ -185,8 +193,8 @@ def _fill_gaps(pairs: list[AlignedPair], sim: np.ndarray, floor: float) -> list[
         if out:
             prev = out[-1]
             i, j = max(prev.a) + 1, max(prev.b) + 1
-            if min(p.a) == i + 1 and min(p.b) == j + 1 and sim[i, j] >= floor:
-                out.append(AlignedPair([i], [j], float(sim[i, j])))
+            if min(p.a) == i + 1 and min(p.b) == j + 1 and sim[i, j] > floor:
+                out.append(AlignedPair([i], [j], float(sim[i, j]), by_order=True))
         out.append(p)
     return out
 

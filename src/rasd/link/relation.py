@@ -111,7 +111,7 @@ class Comparison:
         d = {
             "a": self.a_id, "b": self.b_id, "relation": self.relation, "score": round(self.score, 4),
             "features": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self.features).items()},
-            "aligned": [{"a": p.a, "b": p.b, "score": round(p.score, 4),
+            "aligned": [{"a": p.a, "b": p.b, "score": round(p.score, 4), "by_order": p.by_order,
                          **({"text_a": txt(ua, p.a), "text_b": txt(ub, p.b)} if ua else {})}
                         for p in self.alignment.pairs],
             "unmatched_a": [{"i": i, **({"text": ua[i]} if ua else {})} for i in self.alignment.unmatched_a],
