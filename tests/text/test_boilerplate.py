@@ -81,6 +81,20 @@ def reasons_of(removed) -> dict[str, str]:
     ("شناسه خبر : 99812", "news_id"),
     ("رقم الخبر: 45120", "news_id"),
     ("News ID: 44821", "news_id"),
+    ("اشترك لتصلك أهم الأخبار", "subscribe_prompt"),
+    ("We'll send breaking news and news alerts to you as they happen!", "subscribe_prompt"),
+    ("Newsletter abonnieren", "subscribe_prompt"),
+    ("This advertisement has not loaded yet, but your article continues below.", "advertisement"),
+    ("Anzeige", "advertisement"),
+    ("أرشيفية", "caption"),
+    ("File photo", "caption"),
+    ("Foto: Mohammed Saleh/dpa", "caption"),
+    ("عکس: ایرنا", "caption"),
+    ("Read full article", "navigation"),
+    ("Article content", "navigation"),
+    ("Mail an die Redaktion", "navigation"),
+    ("موضوع يهمك", "see_also"),
+    ("Lesen Sie auch: Stadtrat beschließt Haushalt", "see_also"),
 ])
 def test_each_reason_is_detected_between_body_paragraphs(line, reason):
     text = page(TITLE_AR, AR1, line, AR2)
@@ -222,6 +236,9 @@ def test_image_file_alone_on_a_line():
     "The photo.jpg file was shared widely, the agency said in a statement on Monday evening.",
     "نشر الموقع صورة باسم image.png، وقال إنها التقطت صباح اليوم قرب الحدود مع ليبيا.",
     "2024",
+    "Photo evidence shown in court on Tuesday contradicted the defendant's account, the prosecutor said.",
+    "صورة الوضع في المدينة ما زالت غامضة بعد يومين من الفيضانات، بحسب ما قال مسؤول محلي للصحفيين.",
+    "Sign up sheets for the volunteer programme were handed out at the town hall on Saturday morning.",
 ])
 def test_body_lines_that_look_like_boilerplate_are_kept(line):
     text = page(TITLE_EN, EN1, line, EN2)

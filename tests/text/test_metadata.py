@@ -139,6 +139,8 @@ def test_no_dateline(para):
     ("Par Nadia Ben Salem", ("byline", "", "Nadia Ben Salem")),
     ("Par la rédaction du Courrier de Sfax", ("byline", "Courrier de Sfax", "")),
     ("بقلم: سارة حداد", ("byline", "", "سارة حداد")),
+    ("كتبت- سارة حداد:", ("byline", "", "سارة حداد")),
+    ("كتب - كريم العلي", ("byline", "", "كريم العلي")),
     ("المصدر: وكالة أنباء الشمال", ("credit", "وكالة أنباء الشمال", "")),
     ("Source : Radio du Sud", ("credit", "Radio du Sud", "")),
     ("شبكة الوادي الإخبارية", ("masthead", "شبكة الوادي الإخبارية", "")),

@@ -32,11 +32,13 @@ def to_overall(score: float) -> float:
 
 def article_from_text(text: str, source: str = "text", title: str = "", lang: str | None = None) -> Article:
     """An article from raw text via the clean pipeline; plain sentence splitting when that fails."""
-    raw = (title.strip() + "\n\n" + text) if title.strip() and not text.lstrip().startswith(title.strip()) else text
     try:
         from ..pipeline import default_pipeline
 
-        out = default_pipeline().process_one(RawDocument(source=source, kind="text", text=raw))
+        # the title goes in as a source hint (as from a JSON record): it is then the headline and
+        # a copy of it at the top of the text is taken out of the body, not compared twice
+        hints = {"title": title.strip()} if title.strip() else {}
+        out = default_pipeline().process_one(RawDocument(source=source, kind="text", text=text, hints=hints))
         if isinstance(out, Article) and out.sentences:
             if title and not out.title:
                 out.title = title

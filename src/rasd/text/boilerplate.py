@@ -56,6 +56,8 @@ _FULL: dict[str, list[str]] = {
         "related content", "more stories", "more news", "you may also like", "you might also like",
         "recommended", "à lire aussi", "a lire aussi", "lire aussi", "voir aussi", "sur le même sujet",
         "articles similaires", "articles liés", "dans la même rubrique", "à voir aussi",
+        "موضوع يهمك", "مواضيع تهمك", "مواضيع قد تهمك", "اقرأ أيضا في", "mehr zum thema", "lesen sie auch",
+        "auch interessant", "das könnte sie auch interessieren", "weitere artikel", "weitere nachrichten",
     ],
     "most_read": [
         "الأكثر قراءة", "الأكثر مشاهدة", "الأكثر تداولا", "الأكثر تعليقا", "الأكثر شعبية", "الأكثر قراءة اليوم",
@@ -82,9 +84,17 @@ _FULL: dict[str, list[str]] = {
         "tags", "الوسوم", "كلمات مفتاحية", "برچسب ها", "کلیدواژه ها", "mots-clés", "mots clés",
         "subscribe", "newsletter", "اشترك", "اشترك الآن", "sign up", "log in", "login",
         "تسجيل الدخول", "ورود", "عضویت", "search", "بحث", "جستجو", "rechercher", "s'abonner",
+        "read full article", "read the full article", "full article", "continue reading", "article content",
+        "اقرأ الخبر كاملا", "اقرأ المقال كاملا", "ادامه مطلب", "ادامه خبر", "weiterlesen", "mehr lesen",
+        "zur startseite", "startseite", "merken", "artikel merken", "mail an die redaktion", "teilen",
+        "artikel teilen", "drucken", "kommentare", "anmelden", "abonnieren", "suche", "schließen",
     ],
     "advertisement": ["advertisement", "advertising", "sponsored", "sponsored content", "إعلان", "اعلانات",
-                      "محتوى مدعوم", "تبلیغات", "آگهی", "publicité", "contenu sponsorisé"],
+                      "محتوى مدعوم", "تبلیغات", "آگهی", "publicité", "contenu sponsorisé", "anzeige", "werbung"],
+    # a photo's caption or credit standing alone: "أرشيفية", "File photo", "Symbolbild"
+    "caption": ["أرشيفية", "صورة أرشيفية", "صورة ارشيفية", "صورة تعبيرية", "صورة توضيحية", "عکس آرشیوی",
+                "عکس تزئینی", "file photo", "archive photo", "stock photo", "photo", "image", "symbolbild",
+                "archivbild", "archivfoto", "foto", "bild", "photo d'archive", "photo d'illustration"],
     "end_marker": ["انتهای پیام", "انتهای خبر", "پایان پیام", "پایان خبر", "انتهى", "end", "the end",
                    "fin", "###", "-0-"],
 }
@@ -109,6 +119,24 @@ _START: list[tuple[str, str, int]] = [
                          "التصنيفات", "التصنيف", "برچسب ها", "کلیدواژه ها", "کلید واژه", "mots-clés",
                          "mots clés", "catégories") + r"\s*[:：]", 30),
     ("end_marker", _alts("انتهای پیام", "انتهای خبر", "پایان پیام") + r"(?:\W.{0,20})?$", 6),
+    # newsletter and alert sign-up prompts: "اشترك لتصلك أهم الأخبار", "We'll send breaking news ..."
+    ("subscribe_prompt", _alts(
+        "اشترك لتصلك", "اشترك ليصلك", "اشترك الآن لتصلك", "اشترك في نشرتنا", "اشترك في النشرة", "اشترك في القائمة",
+        "سجل بريدك الإلكتروني", "عضویت در خبرنامه", "در خبرنامه عضو شوید", "we'll send breaking news",
+        "we will send breaking news", "sign up for our newsletter", "sign up to our newsletter",
+        "subscribe to our newsletter", "get the latest news delivered", "get breaking news alerts",
+        "newsletter abonnieren", "jetzt newsletter", "abonnez-vous à notre newsletter",
+        "inscrivez-vous à notre newsletter",
+    ), 20),
+    # an ad slot's placeholder text: "This advertisement has not loaded yet, but your article continues below."
+    ("advertisement", _alts(
+        "this advertisement has not loaded yet", "advertisement - scroll to continue", "advertisement scroll to continue",
+        "story continues below", "article continues below", "continue reading below", "تابع القراءة أدناه",
+        "تخطى الإعلان", "ادامه مطلب در زیر", "anzeige -", "werbung -",
+    ), 20),
+    # a photo credit line: "Foto: dpa", "صورة: أرشيف", "عکس: ایرنا", "Photo: Reuters/Name"
+    ("caption", _alts("foto", "photo", "bild", "صورة", "الصورة", "عکس", "تصوير", "عکاس", "crédit photo",
+                      "photo credit", "image credit", "bildquelle") + r"\s*[:：]", 8),
     ("copyright", r"(?:copyright|\(c\))\s*(?:©|\(c\)|\d{4})", 25),
     # "کد خبر: 123456", "رقم الخبر: 123", "News ID: 123": the site's own article number
     ("news_id", r"(?:(?:كد|شناسه|شماره)\s*(?:خبر|مطلب)|رقم\s*(?:ال)?(?:خبر|مقال)|(?:news|article|story|post)\s*"

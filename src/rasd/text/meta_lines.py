@@ -74,7 +74,8 @@ _SEP = re.compile(r"\s+(?:[|•·/]|--|[-–—ـ])\s+")
 _STAFF = re.compile(r"^(?:la rédaction|l'équipe|the (?:staff|editors|newsroom)|staff|هيئة تحرير|أسرة تحرير|فريق تحرير"
                     r"|تحریریه|گروه)\s*(?:de\s+|d'|du\s+|des\s+|of\s+|at\s+)?(?P<outlet>.*)$", re.I)
 _BYLINE_TOP = re.compile(r"^\s*(?:by|par|written by|reporting by|text by|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تقرير"
-                         r"|نویسنده|نويسنده|خبرنگار|گزارش)\s*[:：]?\s+(?P<rest>\S.*)$", re.I)
+                         r"|نویسنده|نويسنده|خبرنگار|گزارش)(?:\s*[:：]\s*|\s*[-–—]\s*|\s+)(?P<rest>\S.*?)\s*[:：]?$",
+                         re.I)
 _LABELLED_CREDIT = re.compile(r"^\s*(?:المصدر|مصدر الخبر|منبع|منبع خبر|source|sources|crédit|credit)\s*[:：]\s*"
                               r"(?P<name>\S.{1,60})$", re.I)
 _PRESS_KINDS = frozenset(name_key(w) for w in (
