@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import LangLexicon, fold_text, fold_word, kinds, lexicon
+from .lexicon import LangLexicon, fold_text, fold_word, given_names, kinds, lexicon
 from .outlets import looks_like_outlet
-
-_WORD = re.compile(r"[^\s،,:؛;.!?؟«»“”\"()\[\]]+|[«“\"]")
-_BOUNDARY = re.compile(r"[،,:؛;.!?؟()\[\]\n]|\s-\s")
-_QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
-_MAX_SPEAKER_WORDS = 16
+from .spans import BOUNDARY as _BOUNDARY
+from .spans import NAME_YEH, clause_start, find_dative, np_after, np_before, words_from
+from .spans import QUOTE_PAIRS as _QUOTE_PAIRS
 
 
 @dataclass(slots=True)
@@ -92,120 +90,7 @@ def _qualifiers(words: list[str]) -> list[str]:
     return out
 
 
-# ----------------------------------------------------------------------------- spans
-
-
-def _words_from(f: str, i: int, end: int | None = None) -> list[tuple[int, int]]:
-    return [m.span() for m in _WORD.finditer(f, i, len(f) if end is None else end)]
-
-
-def _titled(phrase: str) -> bool:
-    return any(phrase.startswith(t) for t in kinds().person_titles)
-
-
-def _is_stop(w: str, lx: LangLexicon) -> bool:
-    if w in lx.stops:
-        return True
-    return lx.lang == "ar" and w in ("وفي", "وخلال", "وعبر", "ول", "لل") or bool(lx.that_re.fullmatch(w))
-
-
-def _np_after(f: str, i: int, lx: LangLexicon, dative: bool = True) -> tuple[int, int] | None:
-    """Noun phrase starting at ``i`` (verb-first Arabic, PP objects), up to a stop word or boundary."""
-    out: tuple[int, int] | None = None
-    words = _words_from(f, i)
-    for n, (a, b) in enumerate(words):
-        if n >= _MAX_SPEAKER_WORDS or _BOUNDARY.search(f, out[1] if out else i, a):
-            break
-        w = f[a:b]
-        if w in "«“\"":  # a quoted name: take it whole
-            close = f.find(_QUOTE_PAIRS.get(w, w), b)
-            if close == -1 or close - b > 60 or lx.that_re.match(f, b):
-                break
-            out = (out[0] if out else a, close + 1)
-            continue
-        if out and out[1] > a:
-            continue
-        if _is_stop(w, lx) or (dative and lx.lang == "ar" and _dative_at(f, a, lx)):
-            if out and w == "في" and lx.lang == "ar" and _titled(f[out[0]:out[1]]):
-                m = re.compile(r"[^،,:«“\"]{1,80}?(?=\s*[،,:]|\s+(?:ان|انه|انها|بان)(?!\w))").match(f, a)
-                if m and len(m.group().split()) <= 10:
-                    out = (out[0], m.end())
-            break
-        if lx.lang == "ar" and w.startswith(("بان", "لان")) and len(w) <= 5:
-            break
-        out = (out[0] if out else a, b)
-    return out
-
-
-def _np_before(f: str, j: int, lo: int, lx: LangLexicon) -> tuple[int, int] | None:
-    """Subject before a verb (Persian, English, nominal Arabic): from the clause start to a stop word."""
-    start = lo
-    for m in _BOUNDARY.finditer(f, lo, j):
-        start = m.end()
-    seg = f[start:j]
-    if not seg.strip() and lx.lang == "fa":  # "X با اشاره به اینکه ...، گفت": the subject precedes "با"
-        found = list(re.finditer(r"(?<!\w)با\s*(?:بيان|اشاره|تاكيد|اعلام|ابراز)", f[lo:j]))
-        m = found[-1] if found else None
-        if m is not None:
-            s2 = lo
-            for b in _BOUNDARY.finditer(f, lo, lo + m.start()):
-                s2 = b.end()
-            start, seg = s2, f[s2:lo + m.start()]
-    words = _words_from(f, start, start + len(seg))
-    if lx.lang == "ar":
-        words = words[-8:] if len(words) <= 8 else []
-    out: tuple[int, int] | None = None
-    for n, (a, b) in enumerate(words):
-        w = f[a:b]
-        if n >= _MAX_SPEAKER_WORDS or (out and _is_stop(w, lx)) or (not out and w in ("و", "and")):
-            if out:
-                break
-            continue
-        if not out and _is_stop(w, lx) and w not in "«“\"":
-            if lx.lang == "en":
-                return None
-            continue
-        out = (out[0] if out else a, b)
-    return out
-
-
-def _dative_at(f: str, a: int, lx: LangLexicon) -> tuple[int, int] | None:
-    """``لصحيفة «X» الجزائرية`` / ``للصحيفة`` / ``لـ"سبق"`` at ``a``: the outlet phrase (without ل)."""
-    if not f.startswith("ل", a):
-        return None
-    m = re.compile(r"لـ?\s*(?=[«“\"])|ل(?=ل?(?:صحيفه|جريده|وكاله|شبكه|قناه|موقع|مجله|تلفزيون|اذاعه))|ل(?=\w)").match(f, a)
-    if not m:
-        return None
-    start = m.end()
-    np = _np_after(f, start, lexicon("ar"), dative=False)
-    if not np:
-        return None
-    span = f[start:np[1]]
-    if looks_like_outlet(span) or looks_like_outlet("ال" + span[1:] if span.startswith("ل") else span):
-        return start, np[1]
-    return None
-
-
-def _find_dative(f: str, i: int, lx: LangLexicon, limit: int = 60) -> tuple[int, int] | None:
-    if lx.lang == "ar":
-        for a, _b in _words_from(f, i, min(len(f), i + limit)):
-            d = _dative_at(f, a, lx)
-            if d:
-                return d
-            if lx.that_re.match(f, a):
-                break
-        m = re.compile(r"(?:تصريح|حديث|مقابله|اتصال)\w*\s+(?:خاص\w*\s+)?(?:ل|مع\s+)").search(f, i, i + limit + 40)
-        if m:
-            np = _np_after(f, m.end(), lx)
-            if np and looks_like_outlet(f[m.end():np[1]]):
-                return m.end(), np[1]
-    elif lx.lang == "fa":
-        m = re.compile(r"گفت\s*و\s*گو\s+با\s+").search(f, max(0, i - 120), i)
-        if m:
-            np = _np_after(f, m.end(), lx)
-            if np:
-                return np
-    return None
+# ----------------------------------------------------------------------------- content
 
 
 def _content(f: str, i: int, lx: LangLexicon) -> tuple[int, int] | None:
@@ -233,20 +118,36 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
     lang = lang if lang in ("ar", "fa", "en") else "ar"
     lx = lexicon(lang)
     f, pos = fold_text(text)
+    if lang == "ar":  # the name علي folds like the preposition على: keep it apart (same length)
+        for m in re.finditer(r"(?<!\w)علي(?!\w)", f):
+            if text[pos.back(m.start() + 2) if pos else m.start() + 2] == "ي":
+                f = f[:m.start() + 2] + NAME_YEH + f[m.end():]
 
     def back(a: int, b: int) -> tuple[int, int]:
         return (pos.back(a), pos.back(b)) if pos else (a, b)
 
+    verbs = [m for m in lx.verb_re.finditer(f)]
     out: list[RawAttribution] = []
     taken: list[tuple[int, int]] = []
+    floors: list[tuple[int, int]] = []  # (end of a PP cue's object, where a verb's subject may start)
     for m in lx.pp_re.finditer(f):
         cue = fold_word(m.group("cue"))
         if lang == "ar" and cue.endswith("حسب") and f.startswith("ما", m.end()):
             continue  # "حسبما أفاد": the verb carries it
+        if lang == "ar" and not cue.endswith("ل") and f[m.end():m.end() + 1].isalpha():
+            continue  # "استنادا إليها": a pronoun object, no source
         start = m.end() + (1 if cue.endswith("ل") and f.startswith("ل", m.end()) else 0)
-        np = _np_after(f, start, lx)
+        stop_at = next((v.start() for v in verbs if v.start() >= start), None) if lang != "ar" else None
+        np = np_after(f, start, lx, end=stop_at)
+        if np and lang == "ar" and _doc_head(f, np, lx):  # "حسب إحصائية لموقع X": the ل-object issued it
+            h = re.compile(r"\S+\s+ل(?:ـ\s*|\s*(?=[«“\"])|(?=\w))").match(f, np[0])
+            issuer = np_after(f, h.end(), lx, dative=False) if h else None
+            np = (np[0], issuer[1]) if issuer else np
         if not np:
             continue
+        subject = np[1]
+        if stop_at is not None and not f[np[1]:stop_at].strip():  # "به نقل از روابط عمومی X علیرضا Y اظهار داشت"
+            np, subject = _split_at_name(f, np)
         a = _make(text, f, back, m.span("cue"), "relay" if cue in lx.relay else "pp", np, lang)
         _of_phrase(a, text, f, back, np, lx)
         rest = _BOUNDARY.search(f, np[1])
@@ -254,34 +155,41 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
             a.content_span = back(rest.end(), len(f.rstrip(" .")))
         out.append(a)
         taken.append(m.span())
-    for m in lx.verb_re.finditer(f):
+        floors.append((m.start(), subject))
+    for m in verbs:
         if any(a <= m.start() < b for a, b in taken):
             continue
         cue = fold_word(m.group("cue"))
         after = m.end()
-        if _negative(f, m, lx) or _in_quote(f, m.start()) or _relative(f, m.start(), lx):
+        if _negative(f, m, lx) or _in_quote(f, m.start()):
             continue
         if cue in lx.needs_that and not _content(f, after, lx):
             continue
-        np = None if cue in lx.participles else (_np_after(f, after, lx) if lang == "ar" else None)
+        if _relative(f, m.start(), lx):
+            np = _relative_subject(f, after, lx)  # "الأمر الذي أكدت سامسونغ أنها ...": a subject of its own
+            if not np:
+                continue
+        else:
+            np = None if cue in lx.participles or _plural(cue, lx) or _after_that(f, m.start(), lx) \
+                else (np_after(f, after, lx) if lang == "ar" else None)
         prefixed = m.start("cue") > m.start()
-        if not np and (lang != "ar" or not prefixed) and cue not in lx.participles:
-            np = _np_before(f, m.start(), 0, lx)
+        if not np and (lang != "ar" or not prefixed) and cue not in lx.participles \
+                and not (lang == "fa" and _shares_subject(f, m.start(), verbs)):
+            lo = max((e for s, e in floors if s < m.start() and e <= m.start()), default=0)
+            np = np_before(f, m.start(), lo, lx)
         if lang == "en" and not np:
-            np = _np_after(f, after, lx)
+            np = np_after(f, after, lx)
         if lang == "ar" and not np:
             sb = re.compile(r"سبق\s+ل(?:ل)?(?=\w)").search(f, max(0, m.start() - 160), m.start())
             if sb:
-                np = _np_after(f, sb.end(), lx)
-                if np and sb.end() > 0 and f[sb.end() - 1] == "ل" and f[sb.end() - 2] == "ل":
-                    np = (np[0] - 1, np[1]) if False else np
+                np = np_after(f, sb.end(), lx)
         if lang == "fa" and np and re.search(r"(?<!\w)را(?!\w)", f[np[0]:np[1]]):
             continue
         a = _make(text, f, back, m.span("cue"), "verb", np, lang)
         tail = np[1] if np and np[0] >= after else after
-        d = _find_dative(f, tail if lang == "ar" else after, lx)
+        d = find_dative(f, tail if lang == "ar" else after, lx)
         if lang == "en" and cue in ("told", "tells"):
-            d = _np_after(f, after, lx)
+            d = np_after(f, after, lx)
             if d and a.speaker_span and back(*d) == a.speaker_span:
                 d = None
         if d:
@@ -292,12 +200,87 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
         out.append(a)
         _nested_source(out, text, f, back, tail, cue, lx)
     out.sort(key=lambda x: x.cue_span[0])
+    _participle_speakers(out, f, back, lx)
     return out
+
+
+def _after_that(f: str, i: int, lx: LangLexicon) -> bool:
+    """"أن المشاورات أكدت ...": a verb right after a that-word and a short noun phrase has that phrase
+    as its subject (SVO), so the words after it are its object."""
+    if lx.lang != "ar":
+        return False
+    words = words_from(f, max(0, i - 60), i)
+    for n in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        w = f[slice(*words[n])]
+        if lx.that_re.fullmatch(w) and w not in _QUOTE_PAIRS:
+            return n < len(words) - 1
+        if _BOUNDARY.search(f, words[n][1], i) or w in lx.stops:
+            return False
+    return False
+
+
+def _shares_subject(f: str, i: int, verbs: list[re.Match[str]]) -> bool:
+    """"X بر ... تاکید کرد و گفت": a verb coordinated with an earlier cue in the same clause has no subject
+    of its own (it is dropped, the earlier verb carries it)."""
+    prev = [v for v in verbs if v.end() <= i]
+    return bool(prev) and not _BOUNDARY.search(f, prev[-1].end(), i) and f[prev[-1].end():i].strip() in ("و",)
+
+
+def _doc_head(f: str, np: tuple[int, int], lx: LangLexicon) -> bool:
+    first = f[np[0]:np[1]].split()[0]
+    heads = {h for h in kinds().document_heads if " " not in h}
+    return first in heads or (first.startswith("ال") and first[2:] in heads)
+
+
+def _split_at_name(f: str, np: tuple[int, int]) -> tuple[tuple[int, int], int]:
+    """A PP object that runs into the verb without punctuation: the last given name that is not its
+    first word starts the verb's subject. Returns the object's span and where the subject starts."""
+    words = words_from(f, *np)
+    names = given_names()
+    for k in range(len(words) - 1, 0, -1):
+        if f[slice(*words[k])] in names:
+            return (np[0], words[k - 1][1]), words[k][0]
+    return np, np[1]
+
+
+def _plural(cue: str, lx: LangLexicon) -> bool:
+    """Plural or dual Arabic verb (قالوا، أكدا): a following noun is not its subject (VSO verbs agree in
+    the singular), so the speaker comes before it or is a pronoun."""
+    if lx.lang != "ar" or cue in lx.participles:
+        return False
+    return cue.endswith(("وا", "ون", "تا")) or (cue.endswith("ا") and len(cue) > 3
+                                                 and bool(lx.verb_re.fullmatch(cue[:-1])))
+
+
+def _relative_subject(f: str, after: int, lx: LangLexicon) -> tuple[int, int] | None:
+    """After a relative pronoun the verb's subject is the antecedent, unless a noun phrase follows that is
+    itself followed by a that-word ("الأمر الذي أكدت سامسونغ أنها ...")."""
+    if lx.lang != "ar":
+        return None
+    np = np_after(f, after, lx)
+    if not np:
+        return None
+    nxt = words_from(f, np[1], min(len(f), np[1] + 12))
+    return np if nxt and lx.that_re.fullmatch(f[slice(*nxt[0])]) else None
+
+
+def _participle_speakers(out: list[RawAttribution], f: str, back, lx: LangLexicon) -> None:
+    """"وأضاف X أن ...، مشيرا إلى أن ...": a participle's speaker is the subject of the verb it hangs on."""
+    for n, a in enumerate(out):
+        if a.cue_type != "verb" or not a.implicit or fold_word(a.cue) not in lx.participles:
+            continue
+        prev = [p for p in out[:n] if p.cue_type == "verb" and fold_word(p.cue) not in lx.participles]
+        if prev and not prev[-1].implicit:
+            p = prev[-1]
+            a.speaker, a.speaker_span, a.kind, a.qualifiers = p.speaker, p.speaker_span, p.kind, list(p.qualifiers)
+            a.implicit, a.definite, a.anaphoric = False, p.definite, p.anaphoric
 
 
 def _in_quote(f: str, i: int) -> bool:
     opened = f.count("«", 0, i) - f.count("»", 0, i)
-    return opened > 0 or f.count("“", 0, i) > f.count("”", 0, i)
+    if f.count('"', 0, i) % 2 and ":" in f[:i]:  # after 'قال: "...' (a quoted name before the cue is closed)
+        return True
+    return opened > 0 or f.count("“", 0, i) > f.count("”", 0, i) + f.count("″", 0, i)  # ″ closes “ in some feeds
 
 
 def _relative(f: str, i: int, lx: LangLexicon) -> bool:
@@ -307,8 +290,15 @@ def _relative(f: str, i: int, lx: LangLexicon) -> bool:
 
 
 def _negative(f: str, m: re.Match[str], lx: LangLexicon) -> bool:
-    """Speech-verb look-alikes: گفت‌وگو (dialogue), "is said", "so-called"."""
+    """Speech-verb look-alikes and negated cues: گفت‌وگو (dialogue), "is said", "so-called", "لم تكشف"."""
     rest = f[m.end():m.end() + 6]
+    if lx.lang == "ar" and fold_word(m.group("cue")) in ("يذكر", "تذكر") and re.match(r"\s*(?:ان|بان)(?!\w)", rest) \
+            and not f[clause_start(f, 0, m.start()):m.start()].strip():
+        return True  # "يُذكر أن": impersonal passive, nobody speaks
+    if lx.lang == "ar" and m.start("cue") == m.start():
+        prev = f[max(0, m.start() - 6):m.start()].split()
+        if prev and prev[-1] in ("لم", "ولم", "فلم", "لن", "ولن", "لا", "ولا"):  # not ما: "على ما أفاد"
+            return True
     if lx.lang == "fa" and re.match(r"\s*و\s*گو", rest):
         return True
     if lx.lang == "en":
@@ -341,7 +331,7 @@ def _make(text, f, back, cue_span, cue_type, np, lang) -> RawAttribution:
 def _of_phrase(a: RawAttribution, text, f, back, np, lx: LangLexicon) -> None:
     """"حسب تقرير لـ«X»" / "according to a report by X": the issuer X is the speaker."""
     phrase = f[np[0]:np[1]]
-    m = re.compile(r"(?:تقرير|بيان|احصائيه|دراسه)\w*\s+(?:ل|لـ)\s*(?=\S)|(?:report|statement)\s+(?:by|from)\s+|گزارش\s+").match(phrase)
+    m = re.compile(r"(?:تقرير|بيان|احصاييه|دراسه)\w*\s+(?:ل|لـ)\s*(?=\S)|(?:report|statement)\s+(?:by|from)\s+|گزارش\s+").match(phrase)
     if m and m.end() < len(phrase):
         sub = (np[0] + m.end(), np[1])
         a.speaker_span = back(*sub)
@@ -358,6 +348,6 @@ def _nested_source(out, text, f, back, i, cue, lx: LangLexicon) -> None:
     if not m or (m.group(1) == "عن" and not cue.endswith(("نقل", "نقلت", "نقلوا", "ينقل", "تنقل"))) \
             or (m.group(1) == "من" and not cue.startswith("علم")):
         return
-    np = _np_after(f, m.end(), lx)
+    np = np_after(f, m.end(), lx)
     if np:
         out.append(_make(text, f, back, (m.start(1), m.end(1)), "relay", np, lx.lang))

@@ -22,6 +22,9 @@ LANGS = ("ar", "fa", "en")
 def fold_text(text: str) -> tuple[str, Offsets | None]:
     """Folded, lower-cased text and the offset map back to ``text`` (length-preserving lower)."""
     f, pos = fold(text)
+    low = f.lower()
+    if len(low) == len(f):  # the usual case: no letter lowers to two (İ), offsets stay one-to-one
+        return low, pos
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in f), pos
 
 
@@ -47,6 +50,11 @@ class LangLexicon:
     pronouns: frozenset[str]
     definite_outlets: frozenset[str]
     definite_anonymous: frozenset[str]
+    anchors: frozenset[str]  # words after which a pre-verbal subject starts (بينما، كون)
+    channels: tuple[str, ...]  # في/در + one of these: a circumstance of the saying, not the speaker's office
+    object_starts: frozenset[str]  # verbal nouns opening an announce-verb's object (أعلنت X توفر ...)
+    partitives: frozenset[str]  # quantifiers that keep their از phrase (یکی از شهروندان)
+    appositions: frozenset[str]  # heads that continue a speaker after a comma (X، عضو اللجنة ...)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -59,7 +67,8 @@ def lexicon(lang: str) -> LangLexicon:
     """The compiled cue lexicon of ``lang`` (ar, fa or en; anything else falls back to ar)."""
     d = _load("cues.json")[lang if lang in LANGS else "ar"]
     clitic = r"(?:[وف](?=\S))?" if lang != "en" else ""
-    verb_re = re.compile(rf"(?<!\w){clitic}(?P<cue>{_alt(d['verbs'])})(?!\w)")
+    # verbs that need a content marker are verbs too: matched here, filtered in extract_sentence
+    verb_re = re.compile(rf"(?<!\w){clitic}(?P<cue>{_alt(d['verbs'] + d['needs_that'])})(?!\w)")
     pp_re = re.compile(rf"(?<!\w){clitic}(?P<cue>{_alt(d['pp'])})(?!\w)" if lang != "ar" else
                        rf"(?<!\w){clitic}(?P<cue>{_alt(d['pp'])})")
     return LangLexicon(
@@ -74,6 +83,11 @@ def lexicon(lang: str) -> LangLexicon:
         pronouns=frozenset(fold_word(w) for w in d["pronouns"]),
         definite_outlets=frozenset(fold_word(w) for w in d["definite_outlets"]),
         definite_anonymous=frozenset(fold_word(w) for w in d.get("definite_anonymous", [])),
+        anchors=frozenset(fold_word(w) for w in d.get("anchors", [])),
+        channels=tuple(sorted({fold_word(w) for w in d.get("channels", [])}, key=len, reverse=True)),
+        object_starts=frozenset(fold_word(w) for w in d.get("object_starts", [])),
+        partitives=frozenset(fold_word(w) for w in d.get("partitives", [])),
+        appositions=frozenset(fold_word(w) for w in d.get("appositions", [])),
     )
 
 
@@ -104,3 +118,11 @@ def kinds() -> KindLexicon:
         nationalities={fold_word(k): v for k, v in d["nationalities"].items()},
         person_titles=heads("person_titles"),
     )
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Folded common given names (the entities package's ``given_names.txt``, read only): where a
+    name starts inside a run of words with no punctuation ("به نقل از روابط عمومی X علیرضا Y اظهار داشت")."""
+    raw = resources.files("rasd").joinpath("data/entities/given_names.txt").read_text(encoding="utf-8")
+    return frozenset(fold_word(x) for x in raw.splitlines() if x.strip() and not x.startswith("#"))

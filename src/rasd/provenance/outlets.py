@@ -63,6 +63,7 @@ def _strip_adjectives(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=8192)  # spans repeat across sentences (الصحيفة، به گزارش خبرگزاری فارس)
 def canonical_outlet(span: str) -> str | None:
     """Display name of a known outlet named in ``span``, or None."""
     span = _LEAD_PREP.sub("", span.strip())
@@ -96,6 +97,7 @@ def outlet_label(span: str) -> str:
     return _LEAD_PREP.sub("", span.strip()).strip(" ،,.:")
 
 
+@lru_cache(maxsize=8192)
 def looks_like_outlet(span: str) -> bool:
     """True when ``span`` names an outlet: a known name or a generic outlet head word first."""
     if canonical_outlet(span):
