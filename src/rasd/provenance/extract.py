@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from .lexicon import LangLexicon, fold_text, fold_word, given_names, kinds, lexicon
 from .outlets import looks_like_outlet
 from .spans import BOUNDARY as _BOUNDARY
-from .spans import NAME_YEH, clause_start, find_dative, np_after, np_before, words_from
+from .spans import (
+    NAME_YEH,
+    clause_start,
+    fa_object_subject,
+    find_dative,
+    np_after,
+    np_before,
+    outlet_prefix,
+    titled,
+    words_from,
+)
 from .spans import QUOTE_PAIRS as _QUOTE_PAIRS
 
 
@@ -55,6 +65,9 @@ def classify(speaker: str, lang: str) -> tuple[str, list[str]]:
     first = words[0]
     if lang == "fa" and first == "يك" and len(words) > 1 and words[1] in (
             "منبع", "مقام", "مسيول", "مسوول", "ديپلمات", "افسر", "شاهد"):
+        return "anonymous", quals
+    if lang == "ar" and first in ("احد", "احدي") and len(words) > 1 and any(
+            words[1].startswith(w) for w in k.anonymous if " " not in w):  # "أحد مسؤولي الجهاز"
         return "anonymous", quals
     if lang == "fa" and first in ("يك", "يكي") and len(words) > 1:
         first = words[1] if first == "يك" else "يكي از"
@@ -132,12 +145,14 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
     floors: list[tuple[int, int]] = []  # (end of a PP cue's object, where a verb's subject may start)
     for m in lx.pp_re.finditer(f):
         cue = fold_word(m.group("cue"))
-        if lang == "ar" and cue.endswith("حسب") and f.startswith("ما", m.end()):
-            continue  # "حسبما أفاد": the verb carries it
+        if _after_colon(f, m.start(), verbs):
+            continue  # "X گفت: بر اساس گزارش‌ها ...": the quoted speaker's words
+        if lang == "ar" and cue.endswith(("حسب", "وفق")) and re.match(r"\s*ما(?!\w)", f[m.end():m.end() + 4]):
+            continue  # "حسبما أفاد" / "حسب ما ذكر": the verb carries it
         if lang == "ar" and not cue.endswith("ل") and f[m.end():m.end() + 1].isalpha():
             continue  # "استنادا إليها": a pronoun object, no source
         start = m.end() + (1 if cue.endswith("ل") and f.startswith("ل", m.end()) else 0)
-        stop_at = next((v.start() for v in verbs if v.start() >= start), None) if lang != "ar" else None
+        stop_at = next((v.start() for v in verbs if v.start() >= start), None)
         np = np_after(f, start, lx, end=stop_at)
         if np and lang == "ar" and _doc_head(f, np, lx):  # "حسب إحصائية لموقع X": the ل-object issued it
             h = re.compile(r"\S+\s+ل(?:ـ\s*|\s*(?=[«“\"])|(?=\w))").match(f, np[0])
@@ -146,6 +161,9 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
         if not np:
             continue
         subject = np[1]
+        if lang == "fa":
+            np = outlet_prefix(f, np)
+            subject = np[1]
         if stop_at is not None and not f[np[1]:stop_at].strip():  # "به نقل از روابط عمومی X علیرضا Y اظهار داشت"
             np, subject = _split_at_name(f, np)
         a = _make(text, f, back, m.span("cue"), "relay" if cue in lx.relay else "pp", np, lang)
@@ -163,15 +181,19 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
         after = m.end()
         if _negative(f, m, lx) or _in_quote(f, m.start()):
             continue
-        if cue in lx.needs_that and not _content(f, after, lx):
+        if cue in lx.needs_that and not _content(f, after, lx) and not _as_verb(f, m.start(), lx):
             continue
         if _relative(f, m.start(), lx):
             np = _relative_subject(f, after, lx)  # "الأمر الذي أكدت سامسونغ أنها ...": a subject of its own
             if not np:
                 continue
+        elif cue in lx.participles:  # "مؤكدا وزير الدفاع الأمريكي حرص ...": a titled subject of its own
+            np = np_after(f, after, lx) if lang == "ar" and titled(f[after:after + 30].lstrip()) else None
         else:
-            np = None if cue in lx.participles or _plural(cue, lx) or _after_that(f, m.start(), lx) \
-                else (np_after(f, after, lx) if lang == "ar" else None)
+            np = None if _plural(cue, lx) or _after_that(f, m.start(), lx) \
+                else (np_after(f, _resumptive(f, after), lx) if lang == "ar" else None)
+            if np and _object_first(f, np, lx):
+                np = None
         prefixed = m.start("cue") > m.start()
         if not np and (lang != "ar" or not prefixed) and cue not in lx.participles \
                 and not (lang == "fa" and _shares_subject(f, m.start(), verbs)):
@@ -183,8 +205,8 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
             sb = re.compile(r"سبق\s+ل(?:ل)?(?=\w)").search(f, max(0, m.start() - 160), m.start())
             if sb:
                 np = np_after(f, sb.end(), lx)
-        if lang == "fa" and np and re.search(r"(?<!\w)را(?!\w)", f[np[0]:np[1]]):
-            continue
+        if lang == "fa" and np and re.search(r"(?<!\w)را(?!\w)", f[clause_start(f, np[0], m.start()):m.start()]):
+            np = fa_object_subject(f, np, lx)  # "وی تعداد ... را 35 نفر اعلام کرد": the subject opens the clause
         a = _make(text, f, back, m.span("cue"), "verb", np, lang)
         tail = np[1] if np and np[0] >= after else after
         d = find_dative(f, tail if lang == "ar" else after, lx)
@@ -202,6 +224,29 @@ def extract_sentence(text: str, lang: str) -> list[RawAttribution]:
     out.sort(key=lambda x: x.cue_span[0])
     _participle_speakers(out, f, back, lx)
     return out
+
+
+def _after_colon(f: str, i: int, verbs: list[re.Match[str]]) -> bool:
+    """A cue after "verb:" is inside the direct quotation that the colon opens."""
+    return any(v.end() <= i and f[v.end():v.end() + 3].lstrip().startswith(":") for v in verbs)
+
+
+def _as_verb(f: str, i: int, lx: LangLexicon) -> bool:
+    """"حسب ما ذكر X" / "كما أفاد X": a verb after حسب ما / كما reports X's words with no content clause."""
+    return lx.lang == "ar" and re.search(r"(?:حسب|وفق|كما)\s*ما?\s*[وف]?$", f[max(0, i - 10):i]) is not None
+
+
+def _resumptive(f: str, i: int) -> int:
+    """Skip a resumptive pronoun PP right after a verb ("تقريرا يكشف فيه أحد المسؤولين ...")."""
+    m = re.compile(r"\s*(?:فيه|فيها|فيهم|فيهما)(?!\w)").match(f, i)
+    return m.end() if m else i
+
+
+def _object_first(f: str, np: tuple[int, int], lx: LangLexicon) -> bool:
+    """"وأكد أهمية تضافر الجهود ..." : a verbal noun right after the verb with no content clause after it
+    is the verb's object; the subject is dropped (but "كشفت نتائج الدراسة أن ..." has a subject)."""
+    first = f[np[0]:np[1]].split()[0]
+    return first in lx.object_starts and not lx.that_re.match(f[np[1]:np[1] + 12].lstrip())
 
 
 def _after_that(f: str, i: int, lx: LangLexicon) -> bool:

@@ -55,6 +55,7 @@ class LangLexicon:
     object_starts: frozenset[str]  # verbal nouns opening an announce-verb's object (أعلنت X توفر ...)
     partitives: frozenset[str]  # quantifiers that keep their از phrase (یکی از شهروندان)
     appositions: frozenset[str]  # heads that continue a speaker after a comma (X، عضو اللجنة ...)
+    attached: frozenset[str]  # words whose prepositional complement stays inside (الصادر من، نزدیک به)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -88,6 +89,7 @@ def lexicon(lang: str) -> LangLexicon:
         object_starts=frozenset(fold_word(w) for w in d.get("object_starts", [])),
         partitives=frozenset(fold_word(w) for w in d.get("partitives", [])),
         appositions=frozenset(fold_word(w) for w in d.get("appositions", [])),
+        attached=frozenset(fold_word(w) for w in d.get("attached", [])),
     )
 
 
