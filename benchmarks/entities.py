@@ -5,7 +5,11 @@ SaudiNewsNet, 100 Persian from Fars News) and prints articles/s (models loaded b
 the sizes of the shipped model and cluster files and the exact-span F1 of the shipped CRF models on
 the fixed held-out split of each NER corpus.
 
-    python benchmarks/entities.py [--n 200] [--no-f1]
+    python benchmarks/entities.py [--n 200] [--no-f1] [--stages]
+
+``--stages`` also prints the CPU seconds of each step (tokens, gazetteer, features, crfsuite,
+resolution) in a second pass with cold feature caches: CPU time is steadier than wall time on a
+shared machine, so compare versions by it.
 """
 
 from __future__ import annotations
@@ -50,6 +54,42 @@ def _count(doc: tuple[str, str]) -> int:
     return len(entities.extract(doc[0], doc[1]))
 
 
+def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
+    """CPU seconds per step of extract() over ``docs`` (the same work, split by step)."""
+    from rasd.entities.crf import featurizer, get_tagger
+    from rasd.entities.features import gaz_tags
+    from rasd.entities.gazetteer import get_gazetteer
+    from rasd.entities.resolve import resolve
+    from rasd.entities.tokenize import is_arabic_script, sentences, tokenize
+
+    gaz, clock = get_gazetteer(), time.process_time
+    for lang in ("ar", "fa"):
+        featurizer(lang)._cache.clear()
+    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "resolve"), 0.0)
+    for text, lang in docs:
+        t = clock()
+        sents = sentences(text, tokenize(text))
+        out["tokens"] += clock() - t
+        for sent in sents:
+            t = clock()
+            matches = gaz.match(sent)
+            out["gazetteer"] += clock() - t
+            if not any(is_arabic_script(tok.text) for tok in sent):
+                continue
+            t = clock()
+            feats = featurizer(lang).sentence([tok.text for tok in sent], gaz_tags(len(sent), matches, gaz))
+            out["features"] += clock() - t
+            t = clock()
+            tagger = get_tagger(lang)
+            [tagger.marginal(y, k) for k, y in enumerate(tagger.tag(feats)) if y != "O"]
+            out["crfsuite"] += clock() - t
+        found = entities.detect(text, lang, include_norp=True)
+        t = clock()
+        resolve(found)
+        out["resolve"] += clock() - t
+    return {k: round(v, 3) for k, v in out.items()}
+
+
 def heldout_f1(lang: str) -> dict:
     _, test = load_split(SHARED / "data" / "ner", lang)
     return score([t for _, t in test], [tag_words(words, lang) for words, _ in test])
@@ -60,6 +100,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--no-f1", action="store_true")
     ap.add_argument("--workers", type=int, default=1, help="processes (the target machine has 2 cores)")
+    ap.add_argument("--stages", action="store_true", help="CPU seconds per step (second pass)")
     args = ap.parse_args()
     docs = articles(args.n)
     if not docs:
@@ -79,6 +120,8 @@ def main() -> int:
     chars = sum(len(t) for t, _ in docs)
     print(f"extract ({args.workers} process(es)): {len(docs)} articles ({chars / len(docs):.0f} chars avg) in {dt:.2f} s = "
           f"{len(docs) / dt:.1f} articles/s, {n_mentions} mentions")
+    if args.stages:
+        print("CPU seconds per step:", json.dumps(stage_seconds(docs)))
     data = resources.files("rasd").joinpath("data/entities")
     sizes = {f.name: len(f.read_bytes()) for f in data.iterdir() if f.name.endswith((".crfsuite", ".json.gz"))}
     print("NER model files: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(sizes.items())))

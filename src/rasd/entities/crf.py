@@ -7,8 +7,8 @@ from contextlib import ExitStack
 from importlib import resources
 
 from ..errors import ConfigError
-from .evaluate import spans
-from .features import gaz_tags, sentence_features
+from .evaluate import COARSE, spans
+from .features import Featurizer, gaz_tags
 from .gazetteer import GazMatch, get_gazetteer
 from .tokenize import Token, tokens_of
 
@@ -17,6 +17,8 @@ _FILES = ExitStack()
 _PATHS: dict[str, str] = {}
 _LOCK = threading.Lock()
 _LOCAL = threading.local()  # a crfsuite Tagger keeps per-call state: one per thread
+_FEATURIZERS: dict[str, Featurizer] = {}
+_FEAT_LOCK = threading.Lock()
 
 
 def model_name(lang: str) -> str:
@@ -51,6 +53,20 @@ def get_tagger(lang: str):
     return taggers[lang]
 
 
+def featurizer(lang: str) -> Featurizer:
+    """The tagging featurizer for ``lang``: only the attributes the model has weights for, so
+    crfsuite does not convert and look up features that cannot change its output."""
+    hit = _FEATURIZERS.get(lang)
+    if hit is None:
+        tagger = get_tagger(lang)
+        with _FEAT_LOCK:
+            hit = _FEATURIZERS.get(lang)
+            if hit is None:
+                keep = frozenset(a for a, _ in tagger.info().state_features) if tagger is not None else None
+                hit = _FEATURIZERS[lang] = Featurizer(lang, keep, as_bytes=True)
+    return hit
+
+
 def to_bilou(tags: list[str]) -> list[str]:
     """BIO -> BILOU (the models are trained on BILOU: about one F1 point better on ANERcorp)."""
     out = list(tags)
@@ -65,7 +81,15 @@ def to_bilou(tags: list[str]) -> list[str]:
 
 
 def to_bio(tags: list[str]) -> list[str]:
-    return [("B-" if t[0] == "U" else "I-") + t[2:] if t[:2] in ("U-", "L-") else t for t in tags]
+    """BILOU -> BIO, with fine training types (FAC...) mapped to the emitted ones (LOC...)."""
+    out = []
+    for t in tags:
+        if t == "O":
+            out.append(t)
+            continue
+        typ = COARSE.get(t[2:], t[2:])
+        out.append(("B-" if t[0] in "BU" else "I-") + typ)
+    return out
 
 
 def tag_with_probs(tokens: list[Token], matches: list[GazMatch], lang: str) -> tuple[list[str], list[float]] | None:
@@ -73,7 +97,7 @@ def tag_with_probs(tokens: list[Token], matches: list[GazMatch], lang: str) -> t
     tagger = get_tagger(lang)
     if tagger is None or not tokens:
         return None
-    feats = sentence_features([t.text for t in tokens], gaz_tags(len(tokens), matches, get_gazetteer()), lang)
+    feats = featurizer(lang).sentence([t.text for t in tokens], gaz_tags(len(tokens), matches, get_gazetteer()))
     raw = tagger.tag(feats)
     probs = [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
     return to_bio(raw), probs

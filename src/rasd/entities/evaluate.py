@@ -25,16 +25,22 @@ _TYPE_MAP = {
 }
 
 
-def _map_tag(tag: str) -> str:
+# Training may keep ArmanPersoNER's finer types as labels of their own (facilities do not read like
+# towns); the tagger maps them back with COARSE, so output and scoring stay PER/ORG/LOC/MISC.
+_FINE_MAP = {**_TYPE_MAP, "fac": "FAC", "pro": "PRO", "event": "EVENT"}
+COARSE = {"FAC": "LOC", "PRO": "MISC", "EVENT": "MISC"}
+
+
+def _map_tag(tag: str, fine: bool = False) -> str:
     if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BI":
         return "O"
-    typ = _TYPE_MAP.get(tag[2:])
+    typ = (_FINE_MAP if fine else _TYPE_MAP).get(tag[2:])
     return f"{tag[0]}-{typ}" if typ else "O"
 
 
-def read_corpus(path: Path, lang: str) -> list[Sentence]:
+def read_corpus(path: Path, lang: str, fine: bool = False) -> list[Sentence]:
     """Sentences of a ``token TAG`` file: blank lines separate sentences (Persian); the Arabic file
-    has none, so it is split after sentence-final tokens."""
+    has none, so it is split after sentence-final tokens. ``fine`` keeps fac/pro/event apart."""
     sents: list[Sentence] = []
     words: list[str] = []
     tags: list[str] = []
@@ -54,7 +60,7 @@ def read_corpus(path: Path, lang: str) -> list[Sentence]:
         if not tok:
             continue
         words.append(tok)
-        tags.append(_map_tag(tag))
+        tags.append(_map_tag(tag, fine))
         if lang == "ar" and tok in SENT_END:
             flush()
     flush()
@@ -78,8 +84,8 @@ def validation_split(train: list[Sentence]) -> tuple[list[Sentence], list[Senten
     return split(train)
 
 
-def load_split(ner_dir: Path, lang: str) -> tuple[list[Sentence], list[Sentence]]:
-    return split(read_corpus(ner_dir / CORPORA[lang], lang))
+def load_split(ner_dir: Path, lang: str, fine: bool = False) -> tuple[list[Sentence], list[Sentence]]:
+    return split(read_corpus(ner_dir / CORPORA[lang], lang, fine))
 
 
 def spans(tags: list[str]) -> set[tuple[int, int, str]]:

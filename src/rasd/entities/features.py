@@ -1,18 +1,21 @@
-"""CRF features for a sentence: one function shared by training (scripts/train_ner.py) and tagging.
+"""CRF features for a sentence: one :class:`Featurizer` shared by training (scripts/train_ner.py) and tagging.
 
 Token-level features are cached per token string (news repeats words), so tagging an article
 costs little more than building the window around each position. Besides spelling features they
 include word clusters learned offline from unlabeled news (``ner_clusters_{lang}.json.gz``, built
 by ``scripts/train_ner.py --build-clusters``): rare names share a cluster with frequent ones, which
 the small labelled corpora cannot teach. Cue words (``ner_triggers.json``) mark ORG heads, titles
-and place words.
+and place words. At tagging time the featurizer keeps only the attributes the model knows
+(``keep``): the rest would be converted and looked up by crfsuite for nothing.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -21,6 +24,25 @@ from .tokenize import is_arabic_script, norm_token, strip_clitics, suffix_varian
 
 _AR_ONLY = frozenset("ةىأإؤئ")
 _FA_ONLY = frozenset("پچژگکی")
+ZWNJ = "\u200c"
+_LEXICAL = frozenset({"w", "s", "zh", "zt"})  # feature families whose values are words
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which feature groups a language's model uses (the model must be trained with the same)."""
+
+    stem: str = "ar"  # "ar": Arabic proclitics + article stripped; "fa": Persian endings stripped
+    zwnj_parts: bool = False  # first/last ZWNJ-joined part of a token as features (Persian)
+    word_affixes: bool = False  # prefixes/suffixes of the unstripped form too
+    far_words: bool = False  # the words themselves at ±2 (not only their stems)
+    far_clusters: bool = False  # every cluster level at ±2 (not only the coarsest)
+    far_gaz: bool = False  # gazetteer tags at ±2
+    names_from: str = ""  # language whose training names (ner_names_{lang}.json) mark tokens
+
+
+# Chosen on the validation split (scripts/train_ner.py): the Persian model reads the Arabic name list.
+OPTIONS: dict[str, Options] = {"ar": Options(), "fa": Options(names_from="ar")}
 
 
 @lru_cache(maxsize=1)
@@ -55,17 +77,18 @@ def word_clusters(lang: str) -> dict[str, tuple[str, ...]]:
         return _clusters_locked(lang)
 
 
+_DIGIT = re.compile(r"\d").search
+
+
 def cluster_key(n: str) -> str:
     """The key of a normalised token in the cluster tables (all numbers share one)."""
-    return "0" if any(c.isdigit() for c in n) else n
+    return "0" if _DIGIT(n) else n
 
 
-@lru_cache(maxsize=300_000)
-def _cluster(n: str, lang: str) -> tuple[str, ...]:
-    table = word_clusters(lang)
+def _cluster(n: str, stripped: str, table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     hit = table.get(cluster_key(n))
     if hit is None:
-        for form in (strip_clitics(n), *(f for f, _ in suffix_variants(n)[1:])):
+        for form in (stripped, *(f for f, _ in suffix_variants(n)[1:])):
             hit = table.get(form)
             if hit is not None:
                 return tuple("s" + c for c in hit)
@@ -84,17 +107,32 @@ def triggers() -> dict[str, str]:
     return out
 
 
-def _trigger(n: str) -> str | None:
+def names_file(lang: str) -> str:
+    return f"ner_names_{lang}.json"
+
+
+@lru_cache(maxsize=4)
+def name_lexicon(lang: str) -> dict[str, str]:
+    """Normalised token -> entity type it mostly bears in ``lang``'s NER training part (built by
+    scripts/train_ner.py; {} if not shipped). The Persian model reads the Arabic one: the two
+    languages share many names (عرفات، مبارك، القدس) that one corpus labels and the other lacks."""
+    ref = resources.files("rasd").joinpath(f"data/entities/{names_file(lang)}")
+    if not ref.is_file():
+        return {}
+    doc = json.loads(ref.read_text(encoding="utf-8"))
+    return {w: typ for typ, words in doc["names"].items() for w in words}
+
+
+def _trigger(n: str, stripped: str) -> str | None:
     t = triggers()
-    return t.get(n) or t.get(strip_clitics(n)) or (t.get(n[2:]) if n.startswith("ال") else None)
+    return t.get(n) or t.get(stripped) or (t.get(n[2:]) if n.startswith("ال") else None)
 
 
-def _is_given(n: str) -> bool:
+def _is_given(n: str, stripped: str) -> bool:
     names = given_names()
-    return n in names or strip_clitics(n) in names or (n[:1] in "وفبل" and n[1:] in names)
+    return n in names or stripped in names or (n[:1] in "وفبل" and n[1:] in names)
 
 
-@lru_cache(maxsize=300_000)
 def _shape(tok: str) -> str:
     if is_arabic_script(tok):
         return "A"
@@ -107,63 +145,14 @@ def _shape(tok: str) -> str:
     return "P" if len(tok) == 1 else "M"
 
 
-def token_features(tok: str, lang: str = "ar") -> tuple[str, ...]:
-    """Features of the token itself (without position or neighbours)."""
-    return _token_record(tok, lang)[0]
-
-
-def context_features(tok: str, off: int, lang: str = "ar") -> tuple[str, ...]:
-    """The subset of a neighbour's features used in the ±2 window."""
-    return _token_record(tok, lang)[{-2: 1, -1: 2, 1: 3, 2: 4}[off]]
-
-
-@lru_cache(maxsize=300_000)
-def _token_record(tok: str, lang: str) -> tuple:
-    """Everything a sentence needs from one token, computed once per token type (news repeats
-    words): own features, its features as the neighbour at -2, -1, +1, +2, its normalised form and
-    finest cluster id."""
-    n = norm_token(tok)
-    s = strip_clitics(n)
-    shape = _shape(tok)
-    given = _is_given(n)
-    cl = _cluster(n, lang)
-    trig = _trigger(n)
-    f = [f"w={n}", f"s={s}", f"sh={shape}"]
-    for k in (2, 3, 4):
-        if len(s) > k:
-            f.append(f"p{k}={s[:k]}")
-            f.append(f"x{k}={s[-k:]}")
-    if n.startswith("ال"):
-        f.append("al")
-    if n[:1] in "وفبلك" and len(n) > 3:
-        f.append(f"clit={n[0]}")
-    chars = set(tok)
-    if chars & _AR_ONLY:
-        f.append("ar_letters")
-    if chars & _FA_ONLY:
-        f.append("fa_letters")
-    if "\u200c" in tok:
-        f.append("zwnj")
-    if given:
-        f.append("given")
-    if any(c.isdigit() for c in n):
-        f.append("has_digit")
-    f += (f"c{c}" for c in cl)
-    if trig:
-        f.append(f"trig={trig}")
-    ctx = []
-    for off in (-2, -1, 1, 2):
-        t = (f"{off}:trig={trig}",) if trig else ()
-        if abs(off) == 2:
-            ctx.append((f"{off}:s={s}", f"{off}:c{cl[0]}", *t))
-            continue
-        g = [f"{off}:w={n}", f"{off}:s={s}", f"{off}:sh={shape}", *(f"{off}:c{c}" for c in cl), *t]
-        if given:
-            g.append(f"{off}:given")
-        if len(s) > 2:
-            g.append(f"{off}:x2={s[-2:]}")
-        ctx.append(tuple(g))
-    return (tuple(f), *ctx, n, cl[-1])
+def persian_stem(n: str) -> tuple[str, str]:
+    """(stem, ending) of a normalised Persian token: plural/ezafe/indefinite endings (ها، های، ای، ی)
+    removed; Persian has no Arabic proclitics, so ``برای`` keeps its ``ب``."""
+    variants = suffix_variants(n)
+    if len(variants) == 1:
+        return n, ""
+    stem, cut = variants[1]
+    return stem, n[-cut:]
 
 
 def gaz_tags(n: int, matches: list[GazMatch], gaz: Gazetteer) -> list[str]:
@@ -182,29 +171,203 @@ def gaz_tags(n: int, matches: list[GazMatch], gaz: Gazetteer) -> list[str]:
     return tags
 
 
+def _encode_all(feats: list[str]) -> tuple[bytes, ...]:
+    """UTF-8 bytes of each feature with one encode call (features never contain a line break)."""
+    return tuple("\n".join(feats).encode().split(b"\n")) if feats else ()
+
+
+class Featurizer:
+    """Features of sentences in one language, with a per-token cache.
+
+    ``keep``: the attributes a trained model knows; lexical and pair features it lacks are dropped
+    (tagging only; training passes None to see them all). ``as_bytes``: features as UTF-8 bytes,
+    encoded once per cached token, which python-crfsuite takes without encoding every string per call.
+    """
+
+    MAX_CACHE = 300_000
+
+    def __init__(self, lang: str, keep: frozenset[str] | None = None, options: Options | None = None,
+                 as_bytes: bool = False):
+        self.lang = lang
+        self.opts = options or OPTIONS.get(lang, Options())
+        self.as_bytes = as_bytes
+        self.keep: frozenset | None = keep
+        if keep is not None and as_bytes:
+            self.keep = frozenset(k.encode() for k in keep)
+        self._tup = _encode_all if as_bytes else tuple
+        self._lit = (lambda x: x.encode()) if as_bytes else (lambda x: x)
+        self._bos, self._eos, self._bar = self._lit("BOS"), self._lit("EOS"), self._lit("|")
+        self._pre = tuple(self._lit(x) for x in ("bg=", "cb-=", "bg+=", "cb+="))
+        self.clusters = word_clusters(lang)
+        self._cache: dict[str, tuple] = {}
+        self._gcache: dict[tuple[str, str, str, str, str], tuple[str, ...]] = {}
+        self._class_cache: dict[tuple, tuple[tuple, ...]] = {}
+        self._lex: dict[str, set[str]] | None = None
+        if keep is not None:
+            self._lex = {}
+            for attr in keep:
+                fam, eq, val = attr.partition("=")
+                if eq and fam.rpartition(":")[2] in _LEXICAL:
+                    self._lex.setdefault(fam, set()).add(val)
+
+    def _words(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """``family=value`` for lexical families (word, stem, ZWNJ parts): most of their values are
+        unknown to a model, so with ``keep`` they are checked by value before any string is built."""
+        lex = self._lex
+        if lex is None:
+            return [f"{fam}={v}" for fam, v in pairs]
+        return [f"{fam}={v}" for fam, v in pairs if v in lex.get(fam, ())]
+
+    def record(self, tok: str) -> tuple:
+        """Everything a sentence needs from one token, computed once per token type: own features,
+        its features as the neighbour at -2, -1, +1, +2, its normalised form and finest cluster id."""
+        rec = self._cache.get(tok)
+        if rec is None:
+            if len(self._cache) >= self.MAX_CACHE:
+                self._cache.clear()
+                self._class_cache.clear()
+            rec = self._cache[tok] = self._record(tok)
+        return rec
+
+    def _record(self, tok: str) -> tuple:
+        o = self.opts
+        n = norm_token(tok)
+        stripped = strip_clitics(n)
+        if o.stem == "fa" and is_arabic_script(n):
+            s, ending = persian_stem(n)
+        else:
+            s, ending = stripped, ""
+        cl = _cluster(n, stripped, self.clusters)
+        nm = None
+        if o.names_from:
+            names = name_lexicon(o.names_from)
+            nm = names.get(n) or names.get(stripped) or names.get(s)
+        chars = set(tok)
+        flags = (n.startswith("ال"), n[0] if o.stem != "fa" and n[:1] in "وفبلك" and len(n) > 3 else "",
+                 bool(chars & _AR_ONLY), bool(chars & _FA_ONLY), ZWNJ in tok, bool(_DIGIT(n)))
+        cls_key = (_shape(tok), cl, _trigger(n, stripped), _is_given(n, stripped), nm, flags)
+        cls = self._class_cache.get(cls_key)
+        if cls is None:
+            cls = self._class_cache[cls_key] = self._class_features(*cls_key)
+        # token-specific (lexical) features; the rest depends only on the token's class (cached)
+        lexical = [("w", n), ("s", s)]
+        if o.zwnj_parts and ZWNJ in tok:
+            parts = tok.split(ZWNJ)
+            lexical += [("zh", norm_token(parts[0])), ("zt", norm_token(parts[-1]))]
+        f = self._words(lexical)
+        for k in (2, 3, 4):
+            if len(s) > k:
+                f.append(f"p{k}={s[:k]}")
+                f.append(f"x{k}={s[-k:]}")
+            if o.word_affixes and len(n) > k and n != s:
+                f.append(f"wp{k}={n[:k]}")
+                f.append(f"wx{k}={n[-k:]}")
+        if ending:
+            f.append(f"end={ending}")
+        far = [("-2:s", s), ("-2:w", n)] if o.far_words else [("-2:s", s)]
+        ctx = [self._words(far), self._words([("-1:w", n), ("-1:s", s)]),
+               self._words([("1:w", n), ("1:s", s)]), self._words([(k.replace("-", ""), v) for k, v in far])]
+        if len(s) > 2:
+            ctx[1].append(f"-1:x2={s[-2:]}")
+            ctx[2].append(f"1:x2={s[-2:]}")
+        tup, lit = self._tup, self._lit
+        return (tup(f) + cls[0], *(tup(c) + k for c, k in zip(ctx, cls[1:], strict=True)), lit(n), lit(cl[-1]))
+
+    def _class_features(self, shape: str, cl: tuple[str, ...], trig: str | None, given: bool, nm: str | None,
+                        flags: tuple) -> tuple[tuple, ...]:
+        """Features shared by every token of a class (shape, clusters, cue, name lists, letters): own,
+        then as the neighbour at -2, -1, +1, +2."""
+        al, clit, ar_letters, fa_letters, zwnj, digit = flags
+        f = ["bias", f"sh={shape}", *(f"c{c}" for c in cl)]
+        for on, name in ((al, "al"), (ar_letters, "ar_letters"), (fa_letters, "fa_letters"), (zwnj, "zwnj"),
+                         (given, "given"), (digit, "has_digit")):
+            if on:
+                f.append(name)
+        if clit:
+            f.append(f"clit={clit}")
+        if trig:
+            f.append(f"trig={trig}")
+        if nm:
+            f.append(f"nm={nm}")
+        ctx = []
+        for off in (-2, -1, 1, 2):
+            g = [f"{off}:trig={trig}"] if trig else []
+            if abs(off) == 2:
+                g += (f"{off}:c{c}" for c in (cl if self.opts.far_clusters else cl[:1]))
+            else:
+                g += (f"{off}:sh={shape}", *(f"{off}:c{c}" for c in cl))
+                if given:
+                    g.append(f"{off}:given")
+                if nm:
+                    g.append(f"{off}:nm={nm}")
+            ctx.append(self._tup(g))
+        return (self._tup(f), *ctx)
+
+    def _gaz(self, gtags: list[str], i: int) -> tuple[str, ...]:
+        """Gazetteer-tag features of position ``i`` (few distinct combinations: cached)."""
+        n = len(gtags)
+        key = (gtags[i], gtags[i - 1] if i else "", gtags[i + 1] if i + 1 < n else "",
+               gtags[i - 2] if i > 1 and self.opts.far_gaz else "",
+               gtags[i + 2] if i + 2 < n and self.opts.far_gaz else "")
+        hit = self._gcache.get(key)
+        if hit is None:
+            g = ["g=" + key[0]]
+            if key[1]:
+                g.append("-1:g=" + key[1])
+            if key[2]:
+                g.append("+1:g=" + key[2])
+            if key[3]:
+                g.append("-2:g=" + key[3])
+            if key[4]:
+                g.append("+2:g=" + key[4])
+            hit = self._gcache[key] = self._tup(g)
+        return hit
+
+    def sentence(self, words: list[str], gtags: list[str]) -> list[list]:
+        """One feature list per token (python-crfsuite's ItemSequence accepts lists of str or bytes)."""
+        n = len(words)
+        record = self.record
+        recs = [record(w) for w in words]
+        keep = self.keep
+        bar = self._bar
+        bg, cbm, bgp, cbp = self._pre
+        out = []
+        for i, r in enumerate(recs):
+            f = [*r[0], *self._gaz(gtags, i)]
+            pair = []
+            if i == 0:
+                f.append(self._bos)
+            else:
+                p = recs[i - 1]
+                f += p[2]
+                pair += (bg + p[5] + bar + r[5], cbm + p[6] + bar + r[6])
+                if i > 1:
+                    f += recs[i - 2][1]
+            if i == n - 1:
+                f.append(self._eos)
+            else:
+                q = recs[i + 1]
+                f += q[3]
+                pair += (bgp + r[5] + bar + q[5], cbp + r[6] + bar + q[6])
+                if i < n - 2:
+                    f += recs[i + 2][4]
+            f += pair if keep is None else [x for x in pair if x in keep]
+            out.append(f)
+        return out
+
+
+@lru_cache(maxsize=8)
+def _default(lang: str) -> Featurizer:
+    return Featurizer(lang)
+
+
 def sentence_features(words: list[str], gtags: list[str], lang: str = "ar") -> list[list[str]]:
-    """One feature list per token (python-crfsuite's ItemSequence accepts lists of strings);
-    ``lang`` picks the cluster table."""
-    n = len(words)
-    recs = [_token_record(w, lang) for w in words]
-    out = []
-    for i, r in enumerate(recs):
-        f = ["bias", *r[0], "g=" + gtags[i]]
-        if i == 0:
-            f.append("BOS")
-        else:
-            p = recs[i - 1]
-            f += p[2]
-            f += ("-1:g=" + gtags[i - 1], f"bg={p[5]}|{r[5]}", f"cb-={p[6]}|{r[6]}")
-            if i > 1:
-                f += recs[i - 2][1]
-        if i == n - 1:
-            f.append("EOS")
-        else:
-            q = recs[i + 1]
-            f += q[3]
-            f += (f"bg+={r[5]}|{q[5]}", f"cb+={r[6]}|{q[6]}", "+1:g=" + gtags[i + 1])
-            if i < n - 2:
-                f += recs[i + 2][4]
-        out.append(f)
-    return out
+    """All features of each token (``lang`` picks the cluster table and feature options)."""
+    return _default(lang).sentence(words, gtags)
+
+
+def set_options(lang: str, **changes) -> Options:
+    """Change a language's feature options (experiments in scripts/train_ner.py); clears caches."""
+    OPTIONS[lang] = replace(OPTIONS.get(lang, Options()), **changes)
+    _default.cache_clear()
+    return OPTIONS[lang]

@@ -101,9 +101,13 @@ class Gazetteer:
         out: list[GazMatch] = []
         norms = [norm_token(t.text) for t in tokens]
         n = len(tokens)
+        cache = self._start_cache
         i = 0
         while i < n:
-            best = self._match_at(tokens, norms, i)
+            starts = cache.get(norms[i])
+            if starts is None:
+                starts = self._starts(norms[i])
+            best = self._match_at(tokens, norms, i, starts) if starts else None
             if best is None:
                 i += 1
                 continue
@@ -125,8 +129,9 @@ class Gazetteer:
                 self._start_cache[norm] = hit
         return hit
 
-    def _match_at(self, tokens: list[Token], norms: list[str], i: int) -> GazMatch | None:
-        for form, cut, maxl in self._starts(norms[i]):
+    def _match_at(self, tokens: list[Token], norms: list[str], i: int,
+                  starts: tuple[tuple[str, int, int], ...]) -> GazMatch | None:
+        for form, cut, maxl in starts:
             for length in range(min(maxl, len(tokens) - i), 0, -1):
                 j = i + length
                 inner = norms[i + 1:j - 1] if length > 1 else []

@@ -46,13 +46,18 @@ def sentences(text: str, tokens: list[Token] | None = None, max_len: int = 120) 
     toks = tokenize(text) if tokens is None else tokens
     out: list[list[Token]] = []
     cur: list[Token] = []
-    prev_end = 0
+    end = len(text)
+    nl = text.find("\n") % (end + 1)  # next line break at or after the previous token (end: none)
     for t in toks:
-        if cur and ("\n" in text[prev_end:t.start] or len(cur) >= max_len):
+        if nl < t.start:  # tokens never contain a line break: it lies between the last token and t
+            nl = text.find("\n", t.start) % (end + 1)
+            if cur:
+                out.append(cur)
+                cur = []
+        elif len(cur) >= max_len:
             out.append(cur)
             cur = []
         cur.append(t)
-        prev_end = t.end
         if t.text in SENT_END and not (t.text == "." and len(cur) > 1 and _abbrev(cur[-2].text)):
             out.append(cur)
             cur = []
