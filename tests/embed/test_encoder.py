@@ -159,3 +159,16 @@ def test_token_budget_batches_match_one_by_one(tier1):
         together = l2_normalize(tier1.pooled(seqs, batch_size=32, max_tokens=max_tokens))
         cos = (together * alone).sum(1)
         assert cos.min() >= 0.98 and cos.mean() >= 0.995
+
+
+def test_file_digest_is_remembered_until_the_file_changes(tmp_path):
+    import hashlib
+
+    from rasd.embed.weights import file_digest
+
+    f = tmp_path / "weights.bin"
+    f.write_bytes(b"first weights")
+    assert file_digest(f) == hashlib.sha256(b"first weights").hexdigest() == file_digest(f)
+    f.write_bytes(b"other weights, longer")
+    os.utime(f, ns=(1, 1))  # even with an old mtime, a size change is a new key
+    assert file_digest(f) == hashlib.sha256(b"other weights, longer").hexdigest()

