@@ -3,7 +3,10 @@
 Helpers and sample data live in tests/support (importable as ``support.*``: this file puts tests/ on
 sys.path, which works for runs from the repo root and for single files, with --import-mode=importlib).
 
-* seeds and stores: ``seed_paths``, ``seed_texts``, ``shared_dir``, ``db_path``;
+* seeds and stores: ``seed_paths``, ``seed_texts``, ``shared_dir``; store locations ``db_path``, ``make_db``
+  (function scope) and ``new_db`` (any scope): SQLite files by default, fresh PostgreSQL databases
+  (copied from a migrated template on a throwaway loopback server, ``pg_server``) when the environment
+  has ``RASD_TEST_DB=postgres``; open them with ``rasd.store.base.open_store``;
 * the tier-1 ``encoder``, loaded once per session (tests/embed builds its own in temporary caches);
 * ingest: ``ar``/``fa`` test articles, ``ar_page``/``fa_page``, ``make_page``, the loopback news ``site``
   and a fast ``fetcher``;
@@ -15,6 +18,7 @@ sys.path, which works for runs from the repo root and for single files, with --i
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +35,27 @@ from support.servers import Loopback, Site, serve_loopback, serve_news_site, ser
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SEEDS_DIR = SHARED / "corpus" / "seeds"
+#: RASD_TEST_DB=postgres puts every store the tests open through these fixtures on PostgreSQL
+ON_POSTGRES = os.environ.get("RASD_TEST_DB", "sqlite").strip().lower() in {"postgres", "postgresql", "pg"}
+
+
+def pytest_report_header(config) -> str:
+    return f"rasd test store: {'PostgreSQL (RASD_TEST_DB=postgres)' if ON_POSTGRES else 'SQLite'}"
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): tests of SQLite internals, skipped under "
+                                       "RASD_TEST_DB=postgres (the reason says why)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            why = mark.args[0] if mark.args else mark.kwargs.get("reason", "SQLite internals")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
 
 
 # --------------------------------------------------------------------------- seeds and stores
@@ -84,9 +109,49 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server on loopback for the session (skips when it cannot be started)."""
+    from support.postgres import start_server
+
+    server, why = start_server()
+    if server is None:
+        pytest.skip(why)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def new_db(request):
+    """``new_db(folder, name="rasd.db")``: a store location for any fixture scope: ``folder/name`` (SQLite),
+    or under RASD_TEST_DB=postgres the URL of a fresh database holding rasd's schema."""
+    if not ON_POSTGRES:
+        return lambda folder, name="rasd.db": Path(folder) / name
+    server = request.getfixturevalue("pg_server")
+    return lambda folder, name="rasd.db": server.create_db(migrated=True)
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "rasd.db"
+def make_db(tmp_path, new_db, request):
+    """``make_db(name="rasd.db")``: a fresh store location for this test (PostgreSQL ones emptied after it
+    and reused, under a new name, by a later test)."""
+    made: list = []
+    server = request.getfixturevalue("pg_server") if ON_POSTGRES else None
+
+    def make(name: str = "rasd.db"):
+        made.append(new_db(tmp_path, name))
+        return made[-1]
+
+    yield make
+    if server is not None:
+        for url in made:
+            server.recycle(url)
+
+
+@pytest.fixture
+def db_path(make_db):
+    """This test's store: ``tmp_path/rasd.db``, or a PostgreSQL URL under RASD_TEST_DB=postgres."""
+    return make_db()
 
 
 # --------------------------------------------------------------------------- the tier-1 encoder
@@ -158,9 +223,9 @@ def fetcher():
 @pytest.fixture
 def filled_db(db_path) -> Path:
     """A store holding the API sample set (``support.articles.sample_articles``)."""
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         for art in articles.sample_articles():
             store.put_article(art)
     return db_path
@@ -212,9 +277,9 @@ def client(make_client):
 @pytest.fixture
 def token(filled_db) -> str:
     from rasd.api.auth import create_token
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(filled_db) as store:
+    with open_store(filled_db) as store:
         return create_token(store, name="tests")
 
 
@@ -224,12 +289,12 @@ def auth(token) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def analysis_db(tmp_path_factory, encoder) -> Path:
+def analysis_db(tmp_path_factory, encoder, new_db) -> Path:
     """The API sample set plus the analysed pair, with vectors for every article."""
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    path = tmp_path_factory.mktemp("analysis") / "rasd.db"
-    with SQLiteStore(path) as store:
+    path = new_db(tmp_path_factory.mktemp("analysis"))
+    with open_store(path) as store:
         for art in [*articles.sample_articles(), *articles.analysed_articles()]:
             store.put_article(art)
         articles.store_vectors(store, encoder)
@@ -253,21 +318,21 @@ def aclient(analysis_db):
 @pytest.fixture
 def web_db(db_path) -> Path:
     """A store holding the web list rows (``support.articles.WEB_ARTICLES``)."""
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         for art in articles.web_list_articles():
             store.put_article(art)
     return db_path
 
 
 @pytest.fixture(scope="module")
-def pair_db(tmp_path_factory, encoder) -> Path:
+def pair_db(tmp_path_factory, encoder, new_db) -> Path:
     """The web list rows plus the analysed web pair, all with vectors."""
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    path = tmp_path_factory.mktemp("web") / "rasd.db"
-    with SQLiteStore(path) as store:
+    path = new_db(tmp_path_factory.mktemp("web"))
+    with open_store(path) as store:
         for art in [*articles.web_list_articles(), *articles.web_pair_articles()]:
             store.put_article(art)
         articles.store_vectors(store, encoder)
@@ -275,12 +340,13 @@ def pair_db(tmp_path_factory, encoder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def story_db(tmp_path_factory, encoder) -> tuple[Path, dict[str, str]]:
+def story_db(tmp_path_factory, encoder, new_db) -> tuple[Path, dict[str, str]]:
     """The four story reports of tests/support/stories.py ingested (story hook on), plus one merged-id
     redirect ``sOLDmerged`` to the first story: (database path, slug -> article id)."""
     from support.stories import add_redirect, fill_store, story_ids
 
     folder = tmp_path_factory.mktemp("stories")
-    ids = fill_store(folder / "rasd.db", folder)
-    add_redirect(folder / "rasd.db", "sOLDmerged", story_ids(folder / "rasd.db")[0])
-    return folder / "rasd.db", ids
+    db = new_db(folder)
+    ids = fill_store(db, folder)
+    add_redirect(db, "sOLDmerged", story_ids(db)[0])
+    return db, ids

@@ -71,10 +71,10 @@ def test_article_parts(client):
 
 
 def test_versions_lists_history(client, filled_db):
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
     url = "http://news.test/story"
-    with SQLiteStore(filled_db) as store:
+    with open_store(filled_db) as store:
         store.put_article(make_article("النسخة الأولى من الخبر عن الطقس.", "أولى", "ar", url, url=url))
         store.put_article(make_article("النسخة الثانية المعدلة من الخبر عن الطقس.", "ثانية", "ar", url, url=url))
     aid = hashlib.sha256(url.encode()).hexdigest()[:16]

@@ -3,7 +3,7 @@
 import pytest
 
 from rasd.api.auth import hash_token
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 
 WL = {"name": "floods", "keywords": ["فيضانات"]}
 WRITES = [("post", "/api/watchlists", {"json": WL}), ("delete", "/api/watchlists/1", {}),
@@ -28,7 +28,7 @@ def test_valid_token_writes(client, auth):
 
 
 def test_tokens_are_stored_hashed(filled_db, token):
-    with SQLiteStore(filled_db) as store:
+    with open_store(filled_db) as store:
         rows = store.conn.execute("SELECT token_hash FROM api_tokens").fetchall()
         assert rows == [(hash_token(token),)]
         assert token not in str(rows) and store.api_token_role(hash_token(token)) == "admin"
@@ -60,14 +60,14 @@ def test_watchlist_targets_redacted_without_token(make_client, auth):
     assert private["webhook_url"].endswith("/secret/path") and private["email"] == "analyst@example.org"
 
 
-def test_cli_token_create(tmp_path):
+def test_cli_token_create(make_db):
     import subprocess
     import sys
 
-    db = tmp_path / "t.db"
+    db = make_db("t.db")
     proc = subprocess.run([sys.executable, "-m", "rasd.cli.main", "--db", str(db), "token", "create", "--name", "x"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     token = proc.stdout.strip()
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         assert store.api_token_role(hash_token(token)) == "admin"

@@ -24,26 +24,27 @@ REPORTS = [
 ]
 
 
-def fill(folder) -> dict[str, str]:
-    """Ingest REPORTS (no after-store hooks) into ``folder/rasd.db``; slug -> article id."""
+def fill(folder, db) -> dict[str, str]:
+    """Ingest REPORTS (no after-store hooks) into the store at ``db``; slug -> article id."""
     from rasd.runners.local import ingest
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
     src = folder / "reports.jsonl"
     src.write_text("".join(json.dumps({"url": f"https://news.example/{s}", "lang": la, "outlet": o, "date": d,
                                        "title": t, "text": x}, ensure_ascii=False) + "\n"
                            for s, la, o, d, t, x in REPORTS), encoding="utf-8")
-    with SQLiteStore(folder / "rasd.db") as store:
+    with open_store(db) as store:
         assert ingest([str(src)], store, after_store=[]).stored == len(REPORTS)
         return {(a.url or "").rsplit("/", 1)[-1]: a.id for a in store.list_articles()}
 
 
 @pytest.fixture(scope="module")
-def ev(tmp_path_factory):
+def ev(tmp_path_factory, new_db):
     folder = tmp_path_factory.mktemp("events_api")
-    ids = fill(folder)
-    with TestClient(create_app(ApiSettings(db=str(folder / "rasd.db"), alert_interval=0))) as c:
-        yield c, ids, folder / "rasd.db"
+    db = new_db(folder)
+    ids = fill(folder, db)
+    with TestClient(create_app(ApiSettings(db=str(db), alert_interval=0))) as c:
+        yield c, ids, db
 
 
 def test_list_merged(ev):
@@ -63,9 +64,9 @@ def test_list_merged(ev):
     dates = [e["date"]["value"] for e in body["items"] if e["date"]]
     assert dates == sorted(dates)
     # extracted on demand once, then kept in the store
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         assert store.list_events()
 
 

@@ -25,10 +25,10 @@ def test_feed_crud(fclient, auth):
 
 
 def test_feed_state_is_reported(fclient, auth, filled_db):
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
     url = "http://127.0.0.1:9/state.xml"
-    with SQLiteStore(filled_db) as store:
+    with open_store(filled_db) as store:
         store.set(url, {"etag": '"v1"', "seen": ["a", "b"], "watch": {"errors": 2, "last_error": "http_500: x",
                                                                       "next_at": 1.7e9, "last_polled": 1.6e9}})
     f = fclient.post("/api/feeds", json={"url": url}, headers=auth).json()

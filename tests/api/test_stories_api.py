@@ -67,3 +67,61 @@ def test_unknown_story_is_a_404_problem(sclient):
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["status"] == 404 and "snope0000000" in r.json()["detail"]
     assert sclient.get("/api/stories/bad%20id").status_code == 422
+
+
+# --------------------------------------------------------------------------- reads stay reads, cached analysis
+
+#: a closing line of our own, added to a new version of the Persian report (no other language carries it)
+NEW_FA_LINE = "در همان روز گروهی از دانش‌آموزان شهر یک نمایشگاه نقاشی کودکان را در کتابخانه برپا کردند."
+
+
+@pytest.fixture
+def own_story_db(make_db, tmp_path):
+    """A store of its own (this test changes it): the four reports ingested with story assignment."""
+    from support.stories import fill_store
+
+    db = make_db()
+    return db, fill_store(db, tmp_path)
+
+
+def _stored_story_state(db, sid: str) -> tuple:
+    from rasd.store.base import open_store
+
+    with open_store(db) as store:
+        return store.story_row(sid)[8], [(r[0], r[3], r[4]) for r in store.story_member_rows(sid)]
+
+
+def test_story_view_writes_nothing_and_is_recomputed_after_an_ingest(own_story_db, encoder):
+    from rasd import stories
+    from rasd.api import story_cache
+    from rasd.store.base import open_store
+    from rasd.text.normalize import normalize
+
+    db, ids = own_story_db
+    dam, _ = story_ids(db)
+    before = _stored_story_state(db, dam)
+    story_cache.clear()
+    with TestClient(create_app(ApiSettings(db=str(db), alert_interval=0))) as c:
+        first = c.get(f"/api/stories/{dam}").json()
+        assert story_cache.stats()["misses"] == 1 and story_cache.stats()["hits"] == 0
+        assert c.get(f"/api/stories/{dam}").json() == first
+        assert story_cache.stats()["hits"] == 1
+        assert c.get(f"/stories/{dam}").status_code == 200
+        # the summary and the relations were shown but not written back
+        assert first["summary"] and {m["relation"] for m in first["members"]} >= {"earliest", "translation"}
+        assert _stored_story_state(db, dam) == before
+        assert NEW_FA_LINE not in first["additions"].get("fa", [])
+
+        with open_store(db) as store:  # a new version of the Persian member, assigned as ingest does
+            art = store.get_article(ids["fa-dam"])
+            art.text += "\n" + NEW_FA_LINE
+            art.sentences.append(type(art.sentences[0])(len(art.sentences), NEW_FA_LINE, "fa"))
+            art.norm_text = normalize(art.text)
+            art.content_hash = "new-version-of-fa-dam"
+            store.put_article(art)
+            stories.assign(store, art, encoder)
+        misses = story_cache.stats()["misses"]
+        after = c.get(f"/api/stories/{dam}").json()
+        assert story_cache.stats()["misses"] == misses + 1
+        assert NEW_FA_LINE in after["additions"].get("fa", []), after["additions"]
+        assert [m["article_id"] for m in after["members"]] == [m["article_id"] for m in first["members"]]

@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import pytest
 from support.articles import make_article
 
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 from rasd.watch.alerts import check_article, retry_pending
 from rasd.watch.delivery import AlertConfig
 from rasd.watch.matching import ArticleTerms, match
@@ -73,7 +73,7 @@ def test_matching_persian_variants_and_filters():
 
 
 def _store(db):
-    return SQLiteStore(db)
+    return open_store(db)
 
 
 def test_check_article_records_alert_once(filled_db):

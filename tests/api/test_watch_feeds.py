@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from rasd.cli.main import cli
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 from rasd.watch.feeds import add_feed, read_feed_list
 from rasd.watch.monitor import FeedMonitor, PoliteTransport, WatchConfig, watch_state
 
@@ -100,7 +100,7 @@ def test_once_twice_stores_nothing_the_second_time(feeds, db_path, tmp_path):
     assert r.exit_code == 0, r.output
     assert polls[0]["ok"] and polls[0]["stored"] == 2
     assert sorted(p for p in feeds.paths() if p.startswith("/item/")) == ["/item/0", "/item/1"]
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         assert store.count_articles() == 2
         assert {a.title for a in store.list_articles()} == {t for t, *_ in ITEMS}
     before = len(feeds.requests)
@@ -109,13 +109,13 @@ def test_once_twice_stores_nothing_the_second_time(feeds, db_path, tmp_path):
     assert polls[0]["ok"] and polls[0]["stored"] == 0 and polls[0]["read"] == 0
     assert feeds.requests[before:] and [p for _, p, s in feeds.requests[before:]] == ["/feed.xml"]
     assert feeds.requests[-1][2] == 304  # conditional GET
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         assert store.count_articles() == 2
 
 
 def test_seen_items_are_skipped_without_etag(feeds, db_path):
     """Even when the server ignores validators, items already read are not fetched again."""
-    with SQLiteStore(db_path) as store, FeedMonitor(store, lambda: [feeds.base + "/feed.xml"],
+    with open_store(db_path) as store, FeedMonitor(store, lambda: [feeds.base + "/feed.xml"],
                                                     config=WatchConfig(host_delay=0, respect_robots=False),
                                                     after_store=[]) as mon:
         assert mon.poll(feeds.base + "/feed.xml").stored == 2
@@ -134,7 +134,7 @@ def test_backoff_grows_and_survives_restarts(feeds, db_path):
     def monitor(store):
         return FeedMonitor(store, lambda: [url], config=cfg, after_store=[], clock=lambda: now[0])
 
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         with monitor(store) as mon:
             [res] = mon.poll_due(ignore_interval=True)
             assert not res.ok and res.errors_in_row == 1 and "http_500" in res.error
@@ -154,7 +154,7 @@ def test_backoff_grows_and_survives_restarts(feeds, db_path):
 
 
 def test_from_store_polls_feeds_added_through_the_api(feeds, db_path):
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         add_feed(store, feeds.base + "/feed.xml", "النهر")
     r, polls = run_watch(db_path, "--from-store")
     assert r.exit_code == 0, r.output

@@ -98,13 +98,13 @@ def test_bad_inputs_are_reported_and_the_run_continues(corpus, db_path, tmp_path
     assert "does-not-exist.txt" in out and "image.txt" in out
 
 
-def test_stdin_and_errors(db_path, monkeypatch, capsys):
+def test_stdin_and_errors(db_path, tmp_path, monkeypatch, capsys):
     proc = subprocess.run([sys.executable, "-m", "rasd.cli.main", "--db", str(db_path), "ingest", "-"],
                           input=AR_REPORT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "stored 1" in proc.stdout
     code, _, err = run(["show", "0000000000"], db_path)
     assert code == 5 and "no article" in err
-    code, _, err = run(["--db", str(db_path.parent / "nope" / "x.db"), "ls"], db_path)
+    code, _, err = run(["--db", str(tmp_path / "nope" / "x.db"), "ls"], db_path)
     assert code == 4
 
 

@@ -21,11 +21,11 @@ def rasd(db, *args, stdin=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
-def test_mentions_and_attributions_in_export_and_entity_pages(tmp_path):
+def test_mentions_and_attributions_in_export_and_entity_pages(tmp_path, make_db):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ar.txt").write_text(REPORT, encoding="utf-8")
     (tmp_path / "in" / "fa.txt").write_text(PERSIAN, encoding="utf-8")
-    db = tmp_path / "rasd.db"
+    db = make_db()
     assert rasd(db, "ingest", str(tmp_path / "in"))[0] == 0
 
     code, out, _ = rasd(db, "export")
@@ -55,10 +55,10 @@ def test_mentions_and_attributions_in_export_and_entity_pages(tmp_path):
     assert {m["entity_id"] for m in mentions} >= {"isis"}
 
 
-def test_no_analysis_skips_entities(tmp_path):
+def test_no_analysis_skips_entities(tmp_path, make_db):
     f = tmp_path / "ar.txt"
     f.write_text(REPORT, encoding="utf-8")
-    db = tmp_path / "rasd.db"
+    db = make_db()
     assert rasd(db, "ingest", "--no-analysis", str(f))[0] == 0
     rec = json.loads(rasd(db, "export")[1])
     assert rec["mentions"] == [] and rec["attributions"] == []

@@ -2,23 +2,24 @@
 
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+
+from support.db import is_postgres, query
 
 TEMPLATE = ("تقرير رقم {i} عن حركة الملاحة في الميناء\n\n"
             "قال مسؤول في الميناء إن حركة السفن في اليوم رقم {i} شهدت تغيرا ملحوظا مقارنة بالأسبوع الماضي.\n"
             "وأضاف أن عدد الحاويات التي جرى تفريغها بلغ {n} حاوية وسط توقعات بارتفاع الرقم خلال الأيام المقبلة.\n")
 
 
-def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path):
+def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path, make_db):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     total = 1500
     for i in range(total):
         (corpus / f"r{i:04d}.txt").write_text(TEMPLATE.format(i=i, n=i * 37 + 11), encoding="utf-8")
-    db = tmp_path / "rasd.db"
+    db = make_db()
     # cleaning only: this test is about storage semantics, not analysis speed
     cmd = [sys.executable, "-m", "rasd.cli.main", "--db", str(db), "ingest", "--json", "--no-analysis", str(corpus)]
     # a shell that starts the test run in the background hands its children SIGINT ignored:
@@ -30,14 +31,10 @@ def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path):
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
-        if db.exists():
-            try:
-                with sqlite3.connect(db, timeout=1) as conn:
-                    stored = conn.execute("select count(*) from articles").fetchone()[0]
-            except sqlite3.OperationalError:
-                continue
-            if stored >= 20:
-                break
+        rows = query(db, "select count(*) from articles")
+        stored = rows[0][0] if rows else 0
+        if stored >= 20:
+            break
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
@@ -45,9 +42,9 @@ def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path):
         assert "interrupted" in err
     else:  # machine fast enough to finish before we interrupted: still check the rerun below
         proc.communicate()
-    with sqlite3.connect(db) as conn:
-        partial = conn.execute("select count(*) from articles").fetchone()[0]
-        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    partial = query(db, "select count(*) from articles")[0][0]
+    if not is_postgres(db):
+        assert query(db, "pragma integrity_check") == [("ok",)]
     assert partial >= 20
 
     rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -55,6 +52,4 @@ def test_interrupted_ingest_resumes_without_loss_or_duplicates(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert summary["stored"] == total - partial
     assert summary["unchanged"] == partial
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from articles").fetchone()[0] == total
-        assert conn.execute("select count(distinct content_hash) from articles").fetchone()[0] == total
+    assert query(db, "select count(*), count(distinct content_hash) from articles") == [(total, total)]

@@ -18,7 +18,7 @@ from rasd.events import (
     write_jsonl,
 )
 from rasd.records import Article, PublishedDate
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 
 
 def ev(i, type_="ASSAULT", actors=("country:EG",), place="city:87205", date="2015-02-16", q=None, art="a"):
@@ -53,7 +53,7 @@ def test_timeline_filters_and_exports():
 
 
 def test_store_roundtrip(db_path):
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         assert store.put_events([ev(1), ev(2, type_="CONSULT")]) == 2
         assert [e.id for e in store.list_events(type="CONSULT")] == ["e2"]
         assert [e.id for e in store.list_events(actor="isis")] == ["e1", "e2"]
@@ -63,7 +63,7 @@ def test_store_roundtrip(db_path):
 
 
 def test_cli_events_and_timeline(db_path):
-    with SQLiteStore(db_path) as store:
+    with open_store(db_path) as store:
         store.put_article(Article(id="x1", source="t", lang="ar", published=PublishedDate("2015-02-24", "day"),
                                   text="شن الطيران المصري غارات على مواقع لتنظيم داعش في مدينة درنة أمس."))
     r = CliRunner().invoke(cli, ["--db", str(db_path), "events", "--format", "jsonl", "--type", "ASSAULT"])

@@ -151,11 +151,11 @@ def test_story_000_001_common_origin(seed_texts):
     assert "digraph" in to_dot(g) and "<graphml" in to_graphml(g)
 
 
-def test_cli_provenance(tmp_path):
+def test_cli_provenance(make_db):
     from rasd.cli.main import cli
     from rasd.store.base import open_store
 
-    db = tmp_path / "p.db"
+    db = make_db("p.db")
     with open_store(db) as store:
         store.put_article(Article(id="a1", source="s", text="قال مصدر أمني ليبي لوكالة رويترز إن المطار أغلق.",
                                   lang="ar", outlet="Al Arabiya", content_hash="h1"))

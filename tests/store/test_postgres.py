@@ -4,18 +4,8 @@ is not installed."""
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import importlib.util
-import itertools
 import json
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -47,100 +37,7 @@ test_rejections_runs_and_feed_state = _sq.test_rejections_runs_and_feed_state
 test_store_round_trip_keeps_every_exported_field = _sq.test_store_round_trip_keeps_every_exported_field
 
 
-# --- a throwaway server (self-contained so it can move to tests/conftest.py as is) ------------------
-
-
-def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PgServer:
-    """initdb into a temporary folder, postgres on 127.0.0.1:<free port>, trust auth, no fsync.
-
-    PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` system user.
-    """
-
-    user = "rasd"
-
-    def __init__(self, bindir: Path):
-        self.bindir = bindir
-        self.port = _free_port()
-        self.run_as: dict = {}
-        self.dir = Path(tempfile.mkdtemp(prefix="rasd-pg-"))
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam("postgres")  # KeyError when there is no such user: the caller skips
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-            self.run_as = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
-        self.data = self.dir / "data"
-        self._dbs = itertools.count()
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([str(self.bindir / args[0]), *args[1:]], check=True, capture_output=True, timeout=120,
-                       cwd=self.dir, **self.run_as)
-
-    def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
-        opts = (f"-k {self.dir} -p {self.port} -h 127.0.0.1 -F -c full_page_writes=off"
-                " -c synchronous_commit=off -c shared_buffers=32MB -c max_connections=40")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
-                  "-o", opts, "start")
-
-    def url(self, db: str = "postgres") -> str:
-        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
-
-    def create_db(self) -> str:
-        """A fresh, empty database; its URL."""
-        name = f"t{next(self._dbs)}_{int(time.time() * 1000) % 100000}"
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def reset(self, url: str) -> None:
-        """Empty every table of a database (faster than a new database), keeping its migrations."""
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                         " WHERE datname = current_database() AND pid <> pg_backend_pid()")
-            tables = conn.execute("SELECT quote_ident(tablename) FROM pg_tables"
-                                  " WHERE schemaname = 'public' AND tablename <> 'schema_migrations'").fetchall()
-            with conn.transaction():  # DELETE beats TRUNCATE on tables this small (FKs cascade)
-                for (table,) in tables:
-                    conn.execute(f"DELETE FROM {table}")
-
-    def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """A PostgreSQL server for the session (skips when PostgreSQL is not installed)."""
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not installed")
-    try:
-        server = PgServer(bindir)
-    except KeyError:
-        pytest.skip("running as root and there is no 'postgres' user to run the server as")
-    try:
-        server.start()
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        log = (server.dir / "log").read_text(errors="replace") if (server.dir / "log").exists() else ""
-        server.stop()
-        pytest.skip(f"could not start PostgreSQL: {exc} {getattr(exc, 'stderr', b'')!r} {log[-500:]}")
-    yield server
-    server.stop()
+# --- a database per session, emptied for each test (the server: ``pg_server`` in tests/conftest.py) --
 
 
 @pytest.fixture(scope="session")
@@ -453,3 +350,58 @@ def test_cli_same_results_on_both_backends(pg_url, tmp_path):
     ents = [sorted(json.dumps({k: sorted(v) if k == "names" else v for k, v in json.loads(line).items()})
                    for line in o.splitlines()) for o in (pg[5], lite[5])]
     assert ents[0] == ents[1] and ents[0]
+
+
+def test_connection_cut_off_mid_command_is_replaced(store):
+    """Ctrl-C can land while a command is in flight or a transaction is open: the next call reconnects."""
+    store.put_article(make("خبر أول عن افتتاح الجسر الجديد فوق النهر.", source="1"))
+    with pytest.raises(KeyboardInterrupt), store._tx() as c:
+        c.execute("DELETE FROM articles")
+        c.pgconn.send_query(b"SELECT pg_sleep(0.05)")  # sent, its result never read
+        raise KeyboardInterrupt
+    assert store.count_articles() == 1  # a fresh connection; the cut-off transaction never committed
+    store.put_article(make("خبر ثان عن إغلاق الطريق الساحلي للصيانة.", source="2"))
+    assert store.count_articles() == 2
+
+
+def test_story_tables_match_sqlite(store, tmp_path):
+    """The clusterer's writes and reads give the same stories, members, merges and redirects on both."""
+    import numpy as np
+
+    from rasd.stories import list_stories, resolve_id, story_view
+    from rasd.stories.features import ArticleFeatures
+    from rasd.stories.model import Params
+    from rasd.stories.storage import Runtime
+
+    rng = np.random.default_rng(3)
+    base, other = rng.normal(size=384), rng.normal(size=384)
+
+    def feat(aid: str, vec, lang: str = "ar") -> ArticleFeatures:
+        v = (vec / np.linalg.norm(vec)).astype(np.float32)
+        return ArticleFeatures(aid, lang, v, {"alpha": 1.0, "سد": 0.5}, frozenset({"country:SY"}), 738000.0,
+                               content_hash=f"h-{aid}", title=f"عنوان {aid}", outlet="صحيفة", published="2025-02-10")
+
+    lite = SQLiteStore(tmp_path / "stories.db")
+    seen = []
+    for s in (store, lite):
+        rt = Runtime(s, 384, Params(threshold=0.99999, merge_threshold=0.5))  # a and b stay apart ...
+        got = [rt.assign(feat("a", base + rng.normal(scale=0.01, size=384))),
+               rt.assign(feat("b", base + rng.normal(scale=0.01, size=384), "fa")),
+               rt.assign(feat("x", other, "en"))]
+        rt.c.params = Params(threshold=0.5, merge_threshold=0.5)
+        got.append(rt.assign(feat("c", base)))  # ... until c matches both: a merge
+        assert got[-1].merged
+        again = Runtime(s, 384)  # what a reopened store loads
+        rows = [(st.headline, st.languages, st.outlets, sorted(st.article_ids), st.earliest_article_id, st.topic_id)
+                for st in list_stories(s, limit=None)]
+        view = story_view(s, got[-1].merged[0])  # the merged-away id opens the surviving story
+        seen.append({"stories": rows, "members": again.c.member_of, "redirects": again.c.redirects,
+                     "df": s.story_df(), "count": s.count_stories(),
+                     "events": [e[1] for e in s.story_events(view.story.id)],
+                     "member_rows": [(m["article_id"], m["lang"], m["title"]) for m in view.members],
+                     "resolved": resolve_id(s, got[-1].merged[0]) == got[-1].story_id})
+        rng = np.random.default_rng(3)  # the same noise for the second backend
+        base, other = rng.normal(size=384), rng.normal(size=384)
+    lite.close()
+    assert seen[0] == seen[1]
+    assert seen[0]["count"] == 2 and seen[0]["resolved"] and "merge" in seen[0]["events"]

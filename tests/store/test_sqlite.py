@@ -23,6 +23,10 @@ from rasd.store.migrations import SQLITE_MIGRATIONS
 from rasd.store.sqlite import SQLiteStore
 from rasd.text.normalize import normalize
 
+# the SQLite store itself (its tests name SQLiteStore and the file); tests/store/test_postgres.py runs the
+# backend-neutral scenarios below against PostgreSQL in both passes
+pytestmark = pytest.mark.sqlite_only("the SQLite store's own tests: WAL, FTS5, the database file")
+
 
 def make(text: str, source: str = "a.txt", lang: str = "ar", title: str = "عنوان", published=None) -> Article:
     art = Article(id="", source=source, text=text, title=title, lang=lang, lang_score=0.99,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rasd import stories
-from rasd.store.sqlite import SQLiteStore
+from rasd.store.base import open_store
 from rasd.stories.cluster import cluster_all
 from rasd.stories.features import ArticleFeatures
 from rasd.stories.model import Idf, StoryState, probability, signals
@@ -20,11 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def seed_store(seed_paths, encoder, tmp_path_factory):
+def seed_store(seed_paths, encoder, tmp_path_factory, new_db):
     """The five seeds ingested into a store, their features computed once."""
     from rasd.runners.local import ingest
 
-    store = SQLiteStore(tmp_path_factory.mktemp("stories") / "seeds.db")
+    store = open_store(new_db(tmp_path_factory.mktemp("stories"), "seeds.db"))
     ingest([str(seed_paths[k]) for k in sorted(seed_paths)], store)
     by_seed = {}
     for k, p in seed_paths.items():
@@ -62,14 +62,12 @@ def test_assign_via_store_is_idempotent_and_recluster(seed_store, encoder):
     again = {k: stories.assign(store, arts[k], encoder) for k in sorted(arts)}
     assert {k: a.story_id for k, a in got.items()} == {k: a.story_id for k, a in again.items()}
     part = {k: stories.resolve_id(store, got[k].story_id) for k in arts}
-    topic = {k: store.conn.execute("SELECT topic_id FROM stories WHERE id=?", (part[k],)).fetchone()[0] for k in arts}
+    topic = {k: store.story_topic(part[k]) for k in arts}
     _check_seed_partition(part, topic)
-    n = store.conn.execute("SELECT COUNT(*) FROM story_members").fetchone()[0]
-    assert n == 5
+    assert len(store.story_membership()) == 5
     res = stories.recluster(store, encoder)
     assert res["articles"] == 5
-    part2 = {k: store.conn.execute("SELECT story_id FROM story_members WHERE article_id=?", (arts[k].id,)).fetchone()[0]
-             for k in arts}
+    part2 = {k: store.story_member(arts[k].id)[0] for k in arts}
     assert part2["000"] == part2["001"] == part["000"]  # the id survives the re-run
     view = stories.story_view(store, part["000"], encoder)
     assert {m["article_id"] for m in view.members} >= {arts["000"].id, arts["001"].id}
@@ -85,11 +83,11 @@ def _feat(aid: str, vec: np.ndarray, lang: str = "ar", terms: dict | None = None
     return ArticleFeatures(aid, lang, v.astype(np.float32), terms or {"alpha": 1.0}, frozenset({"country:EG"}), day)
 
 
-def test_merge_redirects_old_id(tmp_path):
+def test_merge_redirects_old_id(make_db):
     from rasd.stories.model import Params
     from rasd.stories.storage import Runtime
 
-    store = SQLiteStore(tmp_path / "m.db")
+    store = open_store(make_db("m.db"))
     rng = np.random.default_rng(0)
     base = rng.normal(size=384)
     p = Params(threshold=0.99999, merge_threshold=0.5)  # first two never join; the bridge merges them
@@ -102,8 +100,13 @@ def test_merge_redirects_old_id(tmp_path):
     assert c.merged and len({a.story_id, b.story_id, c.story_id}) == 2
     gone = c.merged[0]
     assert stories.resolve_id(store, gone) == c.story_id
-    kinds = [r[0] for r in store.conn.execute("SELECT kind FROM story_events WHERE story_id=?", (c.story_id,))]
-    assert "merge" in kinds
+    kinds = [e[1] for e in store.story_events(c.story_id)]
+    assert "merge" in kinds and "create" in kinds
+    assert stories.story_view(store, gone).story.id == c.story_id  # the old id opens the merged story
+    assert store.story_redirects() == {gone: c.story_id}
+    again = Runtime(store, 384, p)  # a reopened store reloads the same state
+    assert again.c.member_of == rt.c.member_of and again.c.redirects == rt.c.redirects
+    store.close()
 
 
 def test_time_decay_and_language_gate():
@@ -122,11 +125,11 @@ def test_time_decay_and_language_gate():
     assert signals(_feat("w", v, lang="fa"), st, idf, 2.0).lex is None  # no same-language member
 
 
-def test_demo_corpus_stories(encoder, tmp_path):
+def test_demo_corpus_stories(encoder, make_db):
     from rasd.runners.local import ingest
 
     gold = json.loads((REPO / "demo" / "gold.json").read_text(encoding="utf-8"))["documents"]
-    store = SQLiteStore(tmp_path / "demo.db")
+    store = open_store(make_db("demo.db"))
     ingest([str(REPO / "demo" / "corpus")], store)
     arts = sorted(store.list_articles(), key=lambda a: (a.published.value if a.published else "9", a.id))
     label = {}
@@ -139,6 +142,7 @@ def test_demo_corpus_stories(encoder, tmp_path):
     from rasd.stories.metrics import bcubed
 
     p, r, f1 = bcubed({k: stories.resolve_id(store, v) for k, v in got.items()}, label)
+    store.close()
     assert p >= 0.95 and f1 >= 0.75, (p, r, f1)
 
 
@@ -150,12 +154,13 @@ def test_cli(seed_store, encoder):
     store, arts, _ = seed_store
     for a in arts.values():
         stories.assign(store, a, encoder)
+    db = str(getattr(store, "path", None) or store.url)
     runner = CliRunner()
-    res = runner.invoke(cli, ["--db", store.path, "stories"])
+    res = runner.invoke(cli, ["--db", db, "stories"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["--db", store.path, "stories", "--export", "jsonl"])
+    res = runner.invoke(cli, ["--db", db, "stories", "--export", "jsonl"])
     rows = [json.loads(x) for x in res.output.splitlines() if x.startswith("{")]
     assert rows and all("story_id" in r for r in rows)
     sid = rows[0]["story_id"]
-    res = runner.invoke(cli, ["--db", store.path, "story", sid])
+    res = runner.invoke(cli, ["--db", db, "story", sid])
     assert res.exit_code == 0, res.output

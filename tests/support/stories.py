@@ -41,12 +41,12 @@ def write_reports(folder: Path) -> Path:
     return path
 
 
-def fill_store(db: Path, folder: Path) -> dict[str, str]:
+def fill_store(db: Path | str, folder: Path) -> dict[str, str]:
     """Ingest the reports into the store at ``db`` (stories assigned by the after-store hook); slug -> id."""
     from rasd.runners.local import ingest
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         summary = ingest([str(write_reports(folder))], store)
         assert summary.stored == len(STORY_REPORTS), summary.as_dict()
         ids = {}
@@ -55,20 +55,19 @@ def fill_store(db: Path, folder: Path) -> dict[str, str]:
     return ids
 
 
-def story_ids(db: Path) -> tuple[str, str]:
-    """(the Arabic/Persian dam story, the English chess story) of a filled store."""
-    import sqlite3
+def story_ids(db: Path | str) -> tuple[str, str]:
+    """(the Arabic/Persian dam story, the English chess story) of a filled store (``db``: a path or URL)."""
+    from rasd.store.base import open_store
+    from rasd.stories import list_stories
 
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT id, n_articles FROM stories WHERE status = 'active' ORDER BY n_articles DESC"
-                            ).fetchall()
-    return rows[0][0], rows[-1][0]
+    with open_store(db) as store:
+        found = sorted(list_stories(store, limit=None), key=lambda s: -len(s.article_ids))
+    return found[0].id, found[-1].id
 
 
-def add_redirect(db: Path, old: str, new: str) -> None:
+def add_redirect(db: Path | str, old: str, new: str) -> None:
     """Record ``old`` as merged into ``new`` (what a merge or recluster leaves behind)."""
-    import sqlite3
+    from rasd.store.base import open_store
 
-    with sqlite3.connect(db) as conn:
-        conn.execute("INSERT OR REPLACE INTO story_redirects(old_id, new_id, at, reason) VALUES (?,?,?,?)",
-                     (old, new, "2025-03-02T00:00:00+00:00", "test: merged"))
+    with open_store(db) as store, store.story_writer() as w:
+        w.put_redirect(old, new, "2025-03-02T00:00:00+00:00", "test: merged")

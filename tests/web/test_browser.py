@@ -45,9 +45,9 @@ def pair_server(pair_db):
 
 def _serve(db):
     from rasd.api.auth import create_token
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         token = create_token(store, name="browser test")
     port = _free_port()
     env = os.environ | {"RASD_ALERT_BACKOFF": "0"}

@@ -21,19 +21,20 @@ REPORTS = [
 
 
 @pytest.fixture(scope="module")
-def page_client(tmp_path_factory):
+def page_client(tmp_path_factory, new_db):
     from rasd.runners.local import ingest
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
     folder = tmp_path_factory.mktemp("events_web")
+    db = new_db(folder)
     src = folder / "reports.jsonl"
     src.write_text("".join(json.dumps({"url": f"https://news.example/{s}", "lang": la, "outlet": o, "date": d,
                                        "title": s, "text": x}, ensure_ascii=False) + "\n"
                            for s, la, o, d, x in REPORTS), encoding="utf-8")
-    with SQLiteStore(folder / "rasd.db") as store:
+    with open_store(db) as store:
         assert ingest([str(src)], store, after_store=[]).stored == len(REPORTS)
         ids = {(a.url or "").rsplit("/", 1)[-1]: a.id for a in store.list_articles()}
-    with TestClient(create_app(ApiSettings(db=str(folder / "rasd.db"), alert_interval=0))) as c:
+    with TestClient(create_app(ApiSettings(db=str(db), alert_interval=0))) as c:
         yield c, ids
 
 

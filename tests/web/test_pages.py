@@ -68,10 +68,10 @@ def test_user_text_is_escaped(client):
 
 
 def test_watchlists_page(client, web_db):
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
     from rasd.watch.models import Watchlist
 
-    with SQLiteStore(web_db) as store:
+    with open_store(web_db) as store:
         store.create_watchlist(Watchlist(0, "کتاب", keywords=["نمایشگاه"], email="desk@example.org"))
     html = client.get("/watchlists").text
     assert "نمایشگاه" in html and "desk@example.org" not in html and 'id="new-watchlist"' in html

@@ -8,24 +8,38 @@ from typing import Any
 from ..errors import NotFound
 from ..records import Article
 from ..store.sqlite import SQLiteStore
+from .memo import Lru, store_key
 
 _INDEX_LOCK = threading.Lock()
 _INDEX_CACHE: dict[tuple[str, str], tuple[tuple, Any]] = {}
+_COMPARED = Lru(1024)  # (store, a id, a hash, b id, b hash, encoder) -> comparison dict
+_ENCODER_LOCK = threading.Lock()
+_ENCODERS: dict[str, Any] = {}
 
 
 def encoder() -> Any:
-    """The process-wide tier-1 encoder (its cache is built on first use)."""
-    from ..embed import get_encoder
+    """The process-wide tier-1 encoder (its cache is built on first use).
 
-    return get_encoder(1)
+    Kept here per cache root: ``get_encoder`` hashes the whole weight file to find its
+    cache folder (~0.15 s), which per request was most of a story view's time.
+    """
+    from ..embed import cache_root, get_encoder
+
+    root = str(cache_root())
+    enc = _ENCODERS.get(root)
+    if enc is None:
+        with _ENCODER_LOCK:
+            enc = _ENCODERS.get(root)
+            if enc is None:
+                enc = _ENCODERS[root] = get_encoder(1)
+    return enc
 
 
 # ---------------------------------------------------------------------- entities
 
 
 def entity_total(store: SQLiteStore, type: str | None = None) -> int:
-    sql = "SELECT count(DISTINCT entity_id) FROM mentions WHERE entity_id IS NOT NULL"
-    return store.conn.execute(sql + (" AND type = ?" if type else ""), (type,) if type else ()).fetchone()[0]
+    return store.count_entities(type)
 
 
 def entity_label(store: SQLiteStore, entity_id: str, lang: str = "ar") -> str:
@@ -54,8 +68,7 @@ def entity_detail(store: SQLiteStore, entity_id: str, *, limit: int = 100) -> di
     seen = store.entity_names(entity_id)
     if gaz is None and not seen:
         raise NotFound(f"no entity {entity_id!r}", source=entity_id)
-    row = store.conn.execute("SELECT type FROM mentions WHERE entity_id = ? GROUP BY type ORDER BY count(*) DESC"
-                             " LIMIT 1", (entity_id,)).fetchone()
+    stored_type = store.entity_type(entity_id)
     names: dict[str, list[str]] = {k: list(v) for k, v in (gaz.names.items() if gaz else ())}
     for lang, forms in seen.items():
         names[lang] = forms + [n for n in names.get(lang, []) if n not in forms]
@@ -71,15 +84,14 @@ def entity_detail(store: SQLiteStore, entity_id: str, *, limit: int = 100) -> di
         co.append({"id": eid, "type": other.type if other else _stored_type(store, eid), "articles": n,
                    "name": entity_label(store, eid), "lat": other.lat if other else None,
                    "lon": other.lon if other else None})
-    return {"id": entity_id, "type": gaz.type if gaz else (row[0] if row else "UNK"), "qid": gaz.qid if gaz else None,
+    return {"id": entity_id, "type": gaz.type if gaz else (stored_type or "UNK"), "qid": gaz.qid if gaz else None,
             "names": names, "seen_names": seen, "lat": gaz.lat if gaz else None, "lon": gaz.lon if gaz else None,
             "country": gaz.country if gaz else None, "in_gazetteer": gaz is not None, "articles": articles,
             "cooccurring": co}
 
 
 def _stored_type(store: SQLiteStore, entity_id: str) -> str:
-    row = store.conn.execute("SELECT type FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
-    return row[0] if row else "UNK"
+    return store.entity_type(entity_id) or "UNK"
 
 
 # ---------------------------------------------------------------------- linking
@@ -90,8 +102,13 @@ def compare_ids(store: SQLiteStore, a_id: str, b_id: str) -> tuple[Article, Arti
     from ..link import compare
 
     a, b = store.get_article(a_id), store.get_article(b_id)
-    c = compare(a, b, encoder(), store)
-    return a, b, c.to_dict(a, b)
+    enc = encoder()
+    key = (store_key(store), a.id, a.content_hash, b.id, b.content_hash, getattr(enc, "name", ""))
+    d = _COMPARED.get(key)
+    if d is None:  # a pure function of the two contents: the story page compares the same pair per view
+        d = compare(a, b, enc, store).to_dict(a, b)
+        _COMPARED.put(key, d)
+    return a, b, dict(d)  # callers add top-level keys; nested values are read only
 
 
 def related_to(store: SQLiteStore, article: Article, n: int = 5) -> list[dict[str, Any]]:
@@ -116,9 +133,8 @@ def _vector_index(store: SQLiteStore, enc: Any) -> Any:
     """The document-vector index, reloaded only when the stored vectors changed."""
     from ..link import VectorIndex
 
-    key = (store.path, enc.name)
-    stamp = tuple(store.conn.execute("SELECT count(*), max(created_at), max(rowid) FROM embeddings WHERE encoder = ?",
-                                     (enc.name,)).fetchone()) + (store.count_articles(),)
+    key = (store_key(store), enc.name)
+    stamp = store.embeddings_stamp(enc.name) + (store.count_articles(),)
     with _INDEX_LOCK:
         hit = _INDEX_CACHE.get(key)
         if hit is not None and hit[0] == stamp:

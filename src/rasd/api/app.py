@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -66,3 +69,15 @@ def create_app(settings: ApiSettings) -> FastAPI:
     install_web(app)
     app.add_middleware(Guard, fastapi_app=app)
     return app
+
+
+#: environment variable that carries ``rasd serve``'s options to uvicorn worker processes
+SERVE_OPTIONS = "RASD_SERVE_OPTIONS"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one ``rasd serve --workers N`` process (uvicorn ``factory=True``): options from the env."""
+    opts = json.loads(os.environ[SERVE_OPTIONS])
+    if opts.get("token_file"):
+        opts["token_file"] = Path(opts["token_file"])
+    return create_app(ApiSettings.from_env(opts.pop("db"), **opts))

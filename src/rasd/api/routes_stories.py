@@ -22,15 +22,15 @@ StoryId = Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[0-9A-Za-z
 
 
 def story_total(store: SQLiteStore) -> int:
-    return store.conn.execute("SELECT count(*) FROM stories WHERE status = 'active'").fetchone()[0]
+    return store.count_stories()
 
 
 def lang_counts(store: SQLiteStore, ids: list[str]) -> dict[str, dict[str, int]]:
     """story id -> language -> members, from the clusterer's running aggregates (one query)."""
     if not ids:
         return {}
-    rows = store.conn.execute(f"SELECT id, state FROM stories WHERE id IN ({','.join('?' * len(ids))})", ids)
-    return {sid: dict(Counter(json.loads(state or "{}").get("langs", {})).most_common()) for sid, state in rows}
+    rows = store.story_states(ids)
+    return {r[0]: dict(Counter(json.loads(r[4] or "{}").get("langs", {})).most_common()) for r in rows}
 
 
 def story_out(s: Story, counts: dict[str, int] | None = None) -> dict[str, Any]:
@@ -64,9 +64,11 @@ def story_detail(store: SQLiteStore, sid: str) -> tuple[Any, dict[str, Any]]:
     """The :class:`rasd.stories.StoryView` of ``sid`` (merged ids followed) and its :class:`StoryDetail` dict.
 
     Summary, additions and member relations need the tier-1 encoder; where it cannot be
-    built the story is still shown, without them.
+    built the story is still shown, without them.  They are computed once per story content
+    and kept in memory (:mod:`rasd.api.story_cache`), never written back by a GET.
     """
     from ..stories import resolve_id, story_view
+    from . import story_cache
     from .analysis import encoder
 
     current = resolve_id(store, sid)
@@ -75,7 +77,9 @@ def story_detail(store: SQLiteStore, sid: str) -> tuple[Any, dict[str, Any]]:
     except RasdError as exc:
         log.warning("story %s without encoder: %s", current, exc)
         enc = None
-    view = story_view(store, current, enc)
+    view = story_view(store, current, None)  # members and events only: reading writes nothing
+    if enc is not None:
+        story_cache.enrich(store, view, enc)
     counts = Counter(m.get("lang") or "und" for m in view.members)
     d = story_out(view.story, dict(counts.most_common()))
     d.update(resolved_from=sid if sid != current else None, article_ids=[m["article_id"] for m in view.members],

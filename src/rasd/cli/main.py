@@ -240,15 +240,30 @@ def stages() -> None:
               help="Let API ingest fetch loopback/private addresses (off: SSRF guard).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes, one CPU core each; more than one needs --read-only "
+                   "(the alert worker and writes stay in a single process).")
 @click.pass_context
-def serve(ctx, host, port, read_only, token_file, allow_private_urls, log_level) -> None:
+def serve(ctx, host, port, read_only, token_file, allow_private_urls, log_level, workers) -> None:
     """Serve the HTTP API (/api, docs at /docs) and the web UI on this store."""
+    import os
     from pathlib import Path
 
     import uvicorn
 
     from ..api import ApiSettings, create_app
 
+    if workers > 1:
+        if not read_only:
+            raise click.UsageError("--workers above 1 needs --read-only")
+        from ..api.app import SERVE_OPTIONS
+
+        os.environ[SERVE_OPTIONS] = json.dumps({"db": ctx.obj["db"], "read_only": True, "token_file": token_file,
+                                                "allow_private_urls": allow_private_urls})
+        err_console.print(f"[dim]store {escape(ctx.obj['db'])} (read-only, {workers} processes)[/]")
+        uvicorn.run("rasd.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level)
+        return
     settings = ApiSettings.from_env(ctx.obj["db"], read_only=read_only, allow_private_urls=allow_private_urls,
                                     token_file=Path(token_file) if token_file else None)
     app = create_app(settings)

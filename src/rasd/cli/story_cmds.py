@@ -31,8 +31,7 @@ def stories_cmd(ctx: click.Context, limit: int, export: str | None) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     for s in stories.list_stories(store, limit=limit):
-        langs = Counter(json.loads(r[0]).get("lang", "und") for r in store.conn.execute(
-            "SELECT features FROM story_members WHERE story_id = ?", (s.id,)))
+        langs = Counter(json.loads(r[2]).get("lang", "und") for r in store.story_member_rows(s.id))
         counts = " ".join(f"{k}:{v}" for k, v in sorted(langs.items()))
         click.echo(f"{s.id}  {s.topic_id or '—':<12} {(s.last_updated or '')[:10]:<10} {len(s.article_ids):>3}  "
                    f"{counts:<16} {' '.join(s.headline.split())}")

@@ -16,7 +16,7 @@ from time import perf_counter
 from ..records import Article, Rejection
 from ..store.base import PutOutcome, Store
 from .executors import make_executor
-from .local import AfterStore, IngestSummary, StoryHook, default_hooks
+from .local import AfterStore, IngestSummary, StoryHook, default_hooks, run_hooks
 from .shards import DEFAULT_BATCH, job_id, plan_shards
 from .worker import PipelineSpec, ShardResult, pipeline_spec
 
@@ -165,8 +165,10 @@ def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks:
     reads them (:func:`rasd.link.embeddings.ensure`) instead of encoding here.
     """
     result = summary.write(store, item)
-    if result is not None and result.outcome is not PutOutcome.UNCHANGED:
-        if vectors is not None and hasattr(store, "put_embeddings"):
-            store.put_embeddings(item.id, item.content_hash, vectors[0], vectors[1], vectors[2])
-        for hook in hooks:
-            hook(store, item, result)
+    if result is None or not isinstance(item, Article):
+        return
+    if vectors is not None and hasattr(store, "put_embeddings") and (
+            result.outcome is not PutOutcome.UNCHANGED
+            or (result.duplicate_of is None and store.get_embeddings(item.id, item.content_hash, vectors[0]) is None)):
+        store.put_embeddings(item.id, item.content_hash, vectors[0], vectors[1], vectors[2])
+    run_hooks(store, item, result, hooks)

@@ -73,13 +73,20 @@ class StoryHook:
     Needs the tier-1 encoder; where it cannot be built (e.g. torch missing for the one-time
     conversion) story assignment is switched off for the run with a note, and the articles are
     still stored — `rasd recluster` assigns them later.
+
+    ``repairs``: it also runs for an article stored before (unchanged), and assigns it when a run
+    cut off between storing and assigning left it without a story.
     """
+
+    repairs = True
 
     def __init__(self) -> None:
         self.disabled: str | None = None
 
     def __call__(self, store: Store, article: Article, result: PutResult) -> None:
-        if self.disabled or not hasattr(store, "conn") or type(store).__name__ != "SQLiteStore":
+        if self.disabled or not hasattr(store, "story_writer"):  # a StoryStore: SQLite, PostgreSQL
+            return
+        if result.outcome is PutOutcome.UNCHANGED and store.story_member(article.id) is not None:  # type: ignore[attr-defined]
             return
         from ..stories import assign
 
@@ -88,6 +95,21 @@ class StoryHook:
         except (ImportError, RasdError) as exc:
             self.disabled = f"story assignment off for this run: {exc}"
             log.warning(self.disabled)
+
+
+def run_hooks(store: Store, item: Article | Rejection, result: PutResult | None, hooks: list[AfterStore]) -> None:
+    """The after-store hooks of one write: all of them for a stored or changed article; for an
+    article already stored under the same id (unchanged), the ``repairs`` hooks, which finish what
+    an interrupted run left undone (story assignment) and do nothing otherwise."""
+    if result is None or not isinstance(item, Article):
+        return
+    if result.outcome is not PutOutcome.UNCHANGED:
+        for hook in hooks:
+            hook(store, item, result)
+    elif result.duplicate_of is None:
+        for hook in hooks:
+            if getattr(hook, "repairs", False):
+                hook(store, item, result)
 
 
 def default_hooks(*, stories: bool = True, alerts: bool = True) -> list[AfterStore]:
@@ -127,9 +149,7 @@ def ingest(
     try:
         for item in pipeline.run(counted(inputs)):
             result = summary.write(store, item) if isinstance(item, Article | Rejection) else None
-            if result is not None and result.outcome is not PutOutcome.UNCHANGED:
-                for hook in hooks:
-                    hook(store, item, result)
+            run_hooks(store, item, result, hooks)
             if on_item:
                 on_item(item, result)
     except KeyboardInterrupt:

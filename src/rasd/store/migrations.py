@@ -305,6 +305,19 @@ SQLITE_MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        70,
+        "watch: the feeds `rasd watch --from-store` polls",
+        """
+        -- rasd.watch.feeds created this table itself before it had a migration, hence IF NOT EXISTS
+        CREATE TABLE IF NOT EXISTS watch_feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

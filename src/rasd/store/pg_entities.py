@@ -48,6 +48,19 @@ class PgEntityTables:
         return [{"entity_id": eid, "type": t, "articles": n, "mentions": k, "names": self.entity_names(eid)}
                 for eid, t, n, k in rows]
 
+    def count_entities(self, type: str | None = None) -> int:
+        """How many distinct linked entities the mentions name (of one type when given)."""
+        sql = "SELECT count(DISTINCT entity_id) FROM mentions WHERE entity_id IS NOT NULL"
+        with self._guard():
+            return self.conn.execute(sql + (" AND type = %s" if type else ""), (type,) if type else ()).fetchone()[0]
+
+    def entity_type(self, entity_id: str) -> str | None:
+        """The type the mentions of an entity carry most often (None when never mentioned)."""
+        with self._guard():
+            row = self.conn.execute("SELECT type FROM mentions WHERE entity_id = %s GROUP BY type"
+                                    " ORDER BY count(*) DESC, type LIMIT 1", (entity_id,)).fetchone()
+        return row[0] if row else None
+
     def entity_names(self, entity_id: str) -> dict[str, list[str]]:
         """Surface forms seen in the store, per article language, most frequent first."""
         with self._guard():

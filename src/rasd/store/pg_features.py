@@ -135,6 +135,25 @@ class WatchMethods:
             row = self.conn.execute("SELECT role FROM api_tokens WHERE token_hash = %s", (token_hash,)).fetchone()
         return row[0] if row else None
 
+    def add_watch_feed(self, url: str, name: str = "") -> int | None:
+        """Watch a feed URL; its id, or None when it is already watched."""
+        with self._tx() as c:
+            row = c.execute("INSERT INTO watch_feeds(url, name, created_at) VALUES (%s, %s, %s)"
+                            " ON CONFLICT (url) DO NOTHING RETURNING id", (url, name, now())).fetchone()
+        return row[0] if row else None
+
+    def watch_feeds(self, feed_id: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Every watched feed in id order (or the one with ``feed_id``)."""
+        sql = "SELECT id, url, name, created_at FROM watch_feeds"
+        with self._guard():
+            if feed_id is not None:
+                return self.conn.execute(sql + " WHERE id = %s", (feed_id,)).fetchall()
+            return self.conn.execute(sql + " ORDER BY id").fetchall()
+
+    def delete_watch_feed(self, feed_id: int) -> bool:
+        with self._tx() as c:
+            return c.execute("DELETE FROM watch_feeds WHERE id = %s", (feed_id,)).rowcount > 0
+
 
 class LinkMethods:
     """Embeddings, MinHash signatures and links (SQLite migration 10); vectors are float32 bytes, plus a
@@ -178,6 +197,12 @@ class LinkMethods:
         dim, n, doc, sent = row
         return (np.frombuffer(bytes(doc), dtype="<f4").astype(np.float32),
                 np.frombuffer(bytes(sent), dtype="<f4").astype(np.float32).reshape(n, dim))
+
+    def embeddings_stamp(self, encoder: str) -> tuple:
+        """Changes whenever the stored vectors of ``encoder`` change (xmin: the row's last writing transaction)."""
+        with self._guard():
+            return tuple(self.conn.execute("SELECT count(*), max(created_at), max(xmin::text::bigint) FROM embeddings"
+                                           " WHERE encoder = %s", (encoder,)).fetchone())
 
     def doc_embeddings(self, encoder: str) -> tuple[list[str], Any]:
         """Ids and the ``[n, dim]`` matrix of every stored document vector for ``encoder``."""

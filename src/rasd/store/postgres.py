@@ -7,6 +7,7 @@ so the set of hits is the one SQLite's FTS5 index gives on the same data.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -23,6 +24,7 @@ from .pg_entities import PgEntityTables
 from .pg_events import PgEventTables
 from .pg_features import BulkMethods, LinkMethods, WatchMethods
 from .pg_migrations import pg_migrate
+from .pg_stories import PgStoryTables
 
 try:
     import psycopg
@@ -104,7 +106,7 @@ def tsquery_literal(text: str) -> str:
     return " & ".join(parts)
 
 
-class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, BulkMethods):
+class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, BulkMethods, PgStoryTables):
     """Articles, version history, full-text search, runs, rejections and feed state in PostgreSQL."""
 
     def __init__(self, url: str):
@@ -112,6 +114,8 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
             raise ConfigError('the PostgreSQL backend needs psycopg: pip install "psycopg[binary]"')
         self.url = url
         self._lock = threading.RLock()
+        self._depth = 0  # nesting of _tx()/_guard() blocks (the lock is re-entrant)
+        self._broken = False  # a block was interrupted mid-protocol: reconnect before the next one
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
@@ -318,10 +322,23 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
             return [r[0] for r in self.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self.conn, self._lock, transaction=True)
+        return _Transaction(self, transaction=True)
 
     def _guard(self) -> _Transaction:
-        return _Transaction(self.conn, self._lock, transaction=False)
+        return _Transaction(self, transaction=False)
+
+    def _usable(self) -> Any:
+        """The connection, replaced first when a block cut off by Ctrl-C (a command in flight, a transaction
+        open) left it unusable: the server rolls back what the old one left. Called with the lock held."""
+        if self._depth == 0 and (self._broken or self.conn.closed or self.conn.broken):
+            self._broken = False
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            try:
+                self.conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            except psycopg.Error as exc:
+                raise StoreError(f"cannot reconnect to PostgreSQL: {exc}", source=_safe(self.url)) from exc
+        return self.conn
 
     def close(self) -> None:
         self.conn.close()
@@ -342,28 +359,39 @@ class _Transaction:
     """The store's lock, optionally one transaction (rolled back on any exception, KeyboardInterrupt
     included); database errors come out as :class:`StoreError`."""
 
-    def __init__(self, conn: Any, lock: Any, *, transaction: bool):
-        self.conn, self.lock, self.transaction = conn, lock, transaction
+    def __init__(self, store: PostgresStore, *, transaction: bool):
+        self.store, self.lock, self.transaction = store, store._lock, transaction
         self._tx: Any = None
 
     def __enter__(self) -> Any:
         self.lock.acquire()
+        entered = False
         try:
+            conn = self.store._usable()
+            self.store._depth += 1
+            entered = True
             if self.transaction:
-                self._tx = self.conn.transaction()
+                self._tx = conn.transaction()
                 self._tx.__enter__()
-        except BaseException:
+        except BaseException as exc:
+            self.store._depth -= entered
+            self.store._broken |= not isinstance(exc, Exception)
             self.lock.release()
+            if isinstance(exc, psycopg.Error):
+                raise StoreError(f"database error: {exc}") from exc
             raise
-        return self.conn
+        return conn
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc is not None and not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit
+            self.store._broken = True
         try:
             if self._tx is not None:
                 self._tx.__exit__(exc_type, exc, tb)
         except psycopg.Error as commit_exc:
             raise StoreError(f"database error: {commit_exc}") from commit_exc
         finally:
+            self.store._depth -= 1
             self.lock.release()
         if isinstance(exc, psycopg.Error):
             raise StoreError(f"database error: {exc}") from exc

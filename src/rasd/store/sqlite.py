@@ -17,6 +17,7 @@ from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import migrate, now
 from .sqlite_entities import EntityTables
 from .sqlite_link import LinkTables
+from .sqlite_stories import StoryTables
 from .sqlite_watch import WatchTables
 
 _NOT_STORED = ("raw_text", "hints")
@@ -33,7 +34,7 @@ def _load(data: str) -> Article:
     return article_from_dict(json.loads(data))
 
 
-class SQLiteStore(EntityTables, WatchTables, LinkTables):
+class SQLiteStore(EntityTables, WatchTables, LinkTables, StoryTables):
     """Articles, their version history, a full-text index, runs, rejections and feed state."""
 
     def __init__(self, path: str | Path):
@@ -160,14 +161,13 @@ class SQLiteStore(EntityTables, WatchTables, LinkTables):
         match = fts_query(text)
         if not match:
             return []
-        sql = ("SELECT a.data, bm25(articles_fts, 2.0, 1.0, 0.5) AS score FROM articles_fts "
-               "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?")
-        args: list[Any] = [match]
-        if lang:
-            sql += " AND a.lang = ?"
-            args.append(lang)
-        sql += " ORDER BY score LIMIT ?"
-        args.append(limit)
+        # rank and cut in the index first, then read only the winners' records: joining first made
+        # SQLite sort every match together with its JSON record (6x slower for a common word at 30k)
+        inner = ("SELECT articles_fts.rowid AS rid, bm25(articles_fts, 2.0, 1.0, 0.5) AS score FROM articles_fts"
+                 + (" JOIN articles b ON b.rowid = articles_fts.rowid" if lang else "")
+                 + " WHERE articles_fts MATCH ?" + (" AND b.lang = ?" if lang else "") + " ORDER BY score LIMIT ?")
+        sql = f"SELECT a.data, r.score FROM ({inner}) r JOIN articles a ON a.rowid = r.rid ORDER BY r.score"
+        args: list[Any] = [match, lang, limit] if lang else [match, limit]
         try:
             rows = self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError as exc:

@@ -52,6 +52,11 @@ class LinkTables:
             return [], np.zeros((0, 0), dtype=np.float32)
         return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype="<f4") for r in rows]).astype(np.float32)
 
+    def embeddings_stamp(self, encoder: str) -> tuple:
+        """Changes whenever the stored vectors of ``encoder`` change (a cached index is stale)."""
+        return tuple(self.conn.execute("SELECT count(*), max(created_at), max(rowid) FROM embeddings"
+                                       " WHERE encoder = ?", (encoder,)).fetchone())
+
     def put_minhash(self, article_id: str, content_hash: str, lang: str, signature: bytes) -> None:
         with self._lock, self._tx() as c:
             c.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))

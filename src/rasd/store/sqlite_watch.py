@@ -128,6 +128,26 @@ class WatchTables:
         row = self.conn.execute("SELECT role FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
         return row[0] if row else None
 
+    # the feeds `rasd watch --from-store` polls (rasd.watch.feeds): (id, url, name, created_at) rows
+
+    def add_watch_feed(self, url: str, name: str = "") -> int | None:
+        """Watch a feed URL; its id, or None when it is already watched."""
+        with self._lock, self._tx() as c:
+            cur = c.execute("INSERT INTO watch_feeds(url, name, created_at) VALUES (?, ?, ?) ON CONFLICT(url) DO NOTHING",
+                            (url, name, now()))
+            return cur.lastrowid if cur.rowcount else None
+
+    def watch_feeds(self, feed_id: int | None = None) -> list[tuple[int, str, str, str]]:
+        """Every watched feed in id order (or the one with ``feed_id``)."""
+        sql = "SELECT id, url, name, created_at FROM watch_feeds"
+        if feed_id is not None:
+            return self.conn.execute(sql + " WHERE id = ?", (feed_id,)).fetchall()
+        return self.conn.execute(sql + " ORDER BY id").fetchall()
+
+    def delete_watch_feed(self, feed_id: int) -> bool:
+        with self._lock, self._tx() as c:
+            return c.execute("DELETE FROM watch_feeds WHERE id = ?", (feed_id,)).rowcount > 0
+
 
 def _watchlist(row: tuple) -> Watchlist:
     return Watchlist(row[0], row[1], *(json.loads(x) for x in row[2:6]), webhook_url=row[6], email=row[7],

@@ -11,7 +11,7 @@ from ..store.migrations import now
 from .cluster import Assignment, Clusterer, cluster_all
 from .features import ArticleFeatures, extract, features_for
 from .model import PARAMS, Idf, Params
-from .storage import forget, runtime
+from .storage import forget, runtime, write_topic
 
 
 def _encoder(encoder: Any | None) -> Any:
@@ -36,17 +36,15 @@ def assign(store: Any, article: Article, encoder: Any | None = None) -> Assignme
     enc = _encoder(encoder)
     rt = runtime(store, enc.dim)
     with rt.lock:
-        row = store.conn.execute("SELECT story_id, probability, signals, content_hash FROM story_members"
-                                 " WHERE article_id = ?", (article.id,)).fetchone()
+        row = store.story_member(article.id)
         if row is not None:
             sid = rt.c.resolve(row[0])
-            topic = store.conn.execute("SELECT topic_id FROM stories WHERE id = ?", (sid,)).fetchone()
+            topic = store.story_topic(sid)
             if row[3] != article.content_hash:
                 f = features_for(store, article, enc)
-                with store._lock, store._tx() as tx:
-                    tx.execute("UPDATE story_members SET content_hash=?, features=? WHERE article_id=?",
-                               (article.content_hash, json.dumps(f.to_json(), ensure_ascii=False), article.id))
-            return Assignment(article.id, sid, topic[0] if topic else "", False, row[1], json.loads(row[2]))
+                with store.story_writer() as w:
+                    w.refresh_member(article.id, article.content_hash, json.dumps(f.to_json(), ensure_ascii=False))
+            return Assignment(article.id, sid, topic or "", False, row[1], json.loads(row[2]))
         return rt.assign(features_for(store, article, enc))
 
 
@@ -54,8 +52,7 @@ def _all_features(store: Any, enc: Any) -> list[ArticleFeatures]:
     from ..link.embeddings import ensure
     from ..store.base import ArticleQuery
 
-    stored = {r[0]: (r[1], json.loads(r[2])) for r in store.conn.execute(
-        "SELECT article_id, content_hash, features FROM story_members")}
+    stored = {aid: (h, json.loads(feats)) for aid, (h, feats) in store.story_member_features().items()}
     out = []
     for art in store.iter_articles(ArticleQuery(limit=None)):
         doc, _ = ensure(store, art, enc)
@@ -81,22 +78,18 @@ def recluster(store: Any, encoder: Any | None = None, params: Params = PARAMS) -
         idf.add(f)
     c = cluster_all(feats, params, idf=idf)
     new = c.partition()
-    old = dict(store.conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    old = store.story_membership()
     rename, events = _map_ids(old, new)
     forget(store)
     at = now()
-    with store._lock, store._tx() as tx:
-        for t in ("stories", "topics", "story_members", "story_df"):
-            tx.execute(f"DELETE FROM {t}")
-        tx.executemany("INSERT OR REPLACE INTO story_df(key, df) VALUES (?, ?)",
-                       [*idf.df.items(), ("__n__", idf.n)])
+    with store.story_writer() as w:
+        w.clear()
+        w.set_df([*idf.df.items(), ("__n__", idf.n)])
         for kind, sid, other, reason in events:
-            tx.execute("INSERT INTO story_events(at, kind, story_id, other_id, reason) VALUES (?,?,?,?,?)",
-                       (at, kind, sid, other, reason))
+            w.add_event(at, kind, sid, other, reason)
             if kind == "merge":
-                tx.execute("INSERT OR REPLACE INTO story_redirects(old_id, new_id, at, reason) VALUES (?,?,?,?)",
-                           (other, sid, at, reason))
-        tx.executemany("DELETE FROM story_redirects WHERE old_id = ?", [(v,) for v in rename.values()])
+                w.put_redirect(other, sid, at, reason)
+        w.drop_redirects(rename.values())
     rt = runtime(store, enc.dim, params)
     _write_all(rt, c, feats, rename)
     forget(store)
@@ -132,19 +125,13 @@ def _write_all(rt: Any, c: Clusterer, feats: list[ArticleFeatures], rename: dict
     store = rt.store
     by_id = {f.id: f for f in feats}
     part = c.partition()
-    with store._lock, store._tx() as tx:
+    with store.story_writer() as w:
         for aid, sid in part.items():
             f = by_id[aid]
-            tx.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, content_hash, probability, signals,"
-                       " features, assigned_at) VALUES (?,?,?,?,?,?,?)",
-                       (aid, rename.get(sid, sid), f.content_hash, 0.0, "{}",
-                        json.dumps(f.to_json(), ensure_ascii=False), at))
+            w.put_member(aid, rename.get(sid, sid), f.content_hash, 0.0, "{}",
+                         json.dumps(f.to_json(), ensure_ascii=False), at)
         for sid, st in c.states.items():
             st.id = rename.get(sid, sid)
-            rt._write_story(tx, st, at)
-        for tid, t in c.topics.items():
-            from .storage import _state_json
-
-            tx.execute("INSERT OR REPLACE INTO topics(id, n_articles, first_day, last_day, centroid, state, updated_at)"
-                       " VALUES (?,?,?,?,?,?,?)", (tid, t.n, t.first, t.last, t.centroid.astype("<f4").tobytes(),
-                                                   _state_json(t), at))
+            rt._write_story(w, st, at)
+        for t in c.topics.values():
+            write_topic(w, t, at)

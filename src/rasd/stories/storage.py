@@ -1,4 +1,4 @@
-"""Stories in the SQLite store: the clusterer's aggregates, members, merge events and redirects.
+"""Stories in the store (SQLite or PostgreSQL): the clusterer's aggregates, members, merge events and redirects.
 
 A :class:`Runtime` per open store keeps the centroid matrices, the member map
 and the term/entity frequencies in memory (about 1.5 KB per story: 100,000
@@ -47,39 +47,34 @@ def _state_from(sid: str, row: tuple, dim: int) -> StoryState:
 
 
 class Runtime:
-    """A :class:`Clusterer` backed by one store; ``flush`` writes what an assignment changed."""
+    """A :class:`Clusterer` backed by one store; ``flush`` writes what an assignment changed.
+
+    The store implements :class:`rasd.store.base.StoryStore` (SQLite or PostgreSQL).
+    """
 
     def __init__(self, store: Any, dim: int, params: Params = PARAMS):
         self.store = store
-        self.conn = store.conn
         self.lock = threading.RLock()
-        df = dict(self.conn.execute("SELECT key, df FROM story_df").fetchall())
+        df = store.story_df()
         n = int(df.pop("__n__", 0))
         self.c = Clusterer(dim, params, Idf(df, n), loader=self._load_stories, topic_loader=self._load_topics)
-        for sid, cen, first, last in self.conn.execute(
-                "SELECT id, centroid, first_day, last_day FROM stories WHERE status = 'active'"):
-            if cen:
-                vec = np.frombuffer(cen, dtype="<f4")
-                norm = float(np.linalg.norm(vec))
-                self.c.stories.set(sid, vec / norm if norm else vec, first, last)
-        for tid, cen, first, last in self.conn.execute("SELECT id, centroid, first_day, last_day FROM topics"):
-            if cen:
-                vec = np.frombuffer(cen, dtype="<f4")
-                norm = float(np.linalg.norm(vec))
-                self.c.topic_matrix.set(tid, vec / norm if norm else vec, first, last)
-        self.c.member_of = dict(self.conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
-        self.c.redirects = dict(self.conn.execute("SELECT old_id, new_id FROM story_redirects").fetchall())
+        for matrix, rows in ((self.c.stories, store.story_centroids()), (self.c.topic_matrix, store.topic_centroids())):
+            for sid, cen, first, last in rows:
+                if cen:
+                    vec = np.frombuffer(cen, dtype="<f4")
+                    norm = float(np.linalg.norm(vec))
+                    matrix.set(sid, vec / norm if norm else vec, first, last)
+        self.c.member_of = store.story_membership()
+        self.c.redirects = store.story_redirects()
         self.df_dirty: Counter[str] = Counter()
         langs = os.environ.get("RASD_STORY_LANGS", "")
         self.prefer = tuple(x for x in langs.split(",") if x) or PREFERRED
 
     def _load_stories(self, ids: list[str]) -> dict[str, StoryState]:
-        q = f"SELECT id, centroid, first_day, last_day, state FROM stories WHERE id IN ({','.join('?' * len(ids))})"
-        return {r[0]: _state_from(r[0], r[1:], self.c.dim) for r in self.conn.execute(q, ids)}
+        return {r[0]: _state_from(r[0], r[1:], self.c.dim) for r in self.store.story_states(ids)}
 
     def _load_topics(self, ids: list[str]) -> dict[str, StoryState]:
-        q = f"SELECT id, centroid, first_day, last_day, state FROM topics WHERE id IN ({','.join('?' * len(ids))})"
-        return {r[0]: _state_from(r[0], r[1:], self.c.dim) for r in self.conn.execute(q, ids)}
+        return {r[0]: _state_from(r[0], r[1:], self.c.dim) for r in self.store.topic_states(ids)}
 
     def assign(self, f: ArticleFeatures) -> Assignment:
         with self.lock:
@@ -93,37 +88,24 @@ class Runtime:
     def flush(self, f: ArticleFeatures, a: Assignment, reason: str = "") -> None:
         """Persist the changed stories, the topic, the member row, frequencies and any merges."""
         c, at = self.c, now()
-        with self.store._lock, self.store._tx() as tx:
-            tx.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, content_hash, probability, signals,"
-                       " features, assigned_at) VALUES (?,?,?,?,?,?,?)",
-                       (f.id, a.story_id, f.content_hash, a.probability, json.dumps(a.signals),
-                        json.dumps(f.to_json(), ensure_ascii=False), at))
+        with self.store.story_writer() as w:
+            w.put_member(f.id, a.story_id, f.content_hash, a.probability, json.dumps(a.signals),
+                         json.dumps(f.to_json(), ensure_ascii=False), at)
             for sid in c.dirty:
                 st = c.states.get(sid)
                 if st is None:  # merged away
-                    target = c.resolve(sid)
-                    tx.execute("UPDATE stories SET status='merged', updated_at=? WHERE id=?", (at, sid))
-                    tx.execute("INSERT OR REPLACE INTO story_redirects(old_id, new_id, at, reason) VALUES (?,?,?,?)",
-                               (sid, target, at, f"merged: article {f.id} matched both stories"))
-                    tx.execute("UPDATE story_members SET story_id=? WHERE story_id=?", (target, sid))
-                    tx.execute("INSERT INTO story_events(at, kind, story_id, other_id, reason, detail) "
-                               "VALUES (?,?,?,?,?,?)", (at, "merge", target, sid,
-                                                        f"article {f.id} matched both stories",
-                                                        json.dumps({"probability": round(a.probability, 4)})))
+                    w.merge_story(sid, c.resolve(sid), at, f"article {f.id} matched both stories",
+                                  json.dumps({"probability": round(a.probability, 4)}))
                     continue
-                self._write_story(tx, st, at)
+                self._write_story(w, st, at)
             if a.new_story:
-                tx.execute("INSERT INTO story_events(at, kind, story_id, other_id, reason, detail) VALUES (?,?,?,?,?,?)",
-                           (at, "create", a.story_id, f.id, reason or "no story above the threshold",
-                            json.dumps({"best_probability": round(a.probability, 4)})))
+                w.add_event(at, "create", a.story_id, f.id, reason or "no story above the threshold",
+                            json.dumps({"best_probability": round(a.probability, 4)}))
             for tid in c.dirty_topics:
                 t = c.topics.get(tid)
                 if t is not None:
-                    tx.execute("INSERT OR REPLACE INTO topics(id, n_articles, first_day, last_day, centroid, state,"
-                               " updated_at) VALUES (?,?,?,?,?,?,?)",
-                               (tid, t.n, t.first, t.last, t.centroid.astype("<f4").tobytes(), _state_json(t), at))
-            tx.executemany("INSERT INTO story_df(key, df) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET df = df + ?",
-                           [(k, v, v) for k, v in self.df_dirty.items()])
+                    write_topic(w, t, at)
+            w.add_df(self.df_dirty.items())
         self.df_dirty.clear()
         c.dirty.clear()
         c.dirty_topics.clear()
@@ -131,10 +113,8 @@ class Runtime:
             c.states.clear()
             c.topics.clear()
 
-    def _write_story(self, tx: Any, st: StoryState, at: str) -> None:
-        feats = {r[0]: json.loads(r[1]) for r in tx.execute(
-            f"SELECT article_id, features FROM story_members WHERE article_id IN ({','.join('?' * len(st.members))})",
-            st.members)} if st.members else {}
+    def _write_story(self, w: Any, st: StoryState, at: str) -> None:
+        feats = {k: json.loads(v) for k, v in w.member_features(st.members).items()}
         langs = sorted(st.langs)
         outlets = sorted({d.get("outlet", "") for d in feats.values() if d.get("outlet")})
         dated = sorted((d.get("published") or "9999", m) for m, d in feats.items())
@@ -145,19 +125,15 @@ class Runtime:
             if titled:
                 head = feats[titled[0]]["title"]
                 break
-        tx.execute(
-            "INSERT INTO stories(id, headline, topic_id, status, n_articles, languages, outlets, first_seen, last_updated,"
-            " earliest_article_id, first_day, last_day, centroid, state, created_at, updated_at)"
-            " VALUES (?,?,?,'active',?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET topic_id=excluded.topic_id,"
-            " headline=excluded.headline,"
-            " status='active', n_articles=excluded.n_articles, languages=excluded.languages, outlets=excluded.outlets,"
-            " first_seen=excluded.first_seen, last_updated=excluded.last_updated,"
-            " earliest_article_id=excluded.earliest_article_id, first_day=excluded.first_day,"
-            " last_day=excluded.last_day, centroid=excluded.centroid, state=excluded.state,"
-            " updated_at=excluded.updated_at",
-            (st.id, head, st.topic_id, st.n, json.dumps(langs), json.dumps(outlets, ensure_ascii=False),
-             iso_day(st.first) or at[:10], iso_day(st.last) or at[:10], earliest, st.first, st.last,
-             st.centroid.astype("<f4").tobytes(), _state_json(st), at, at))
+        w.put_story({"id": st.id, "headline": head, "topic_id": st.topic_id, "n_articles": st.n,
+                     "languages": json.dumps(langs), "outlets": json.dumps(outlets, ensure_ascii=False),
+                     "first_seen": iso_day(st.first) or at[:10], "last_updated": iso_day(st.last) or at[:10],
+                     "earliest_article_id": earliest, "first_day": st.first, "last_day": st.last,
+                     "centroid": st.centroid.astype("<f4").tobytes(), "state": _state_json(st), "at": at})
+
+
+def write_topic(w: Any, t: StoryState, at: str) -> None:
+    w.put_topic(t.id, t.n, t.first, t.last, t.centroid.astype("<f4").tobytes(), _state_json(t), at)
 
 
 def runtime(store: Any, dim: int = 384, params: Params = PARAMS) -> Runtime:
@@ -175,8 +151,3 @@ def forget(store: Any) -> None:
     with _LOCK:
         _RUNTIMES.pop(store, None)
 
-
-def member_features(store: Any, article_id: str) -> tuple[str, dict[str, Any]] | None:
-    row = store.conn.execute("SELECT story_id, features FROM story_members WHERE article_id = ?",
-                             (article_id,)).fetchone()
-    return (row[0], json.loads(row[1])) if row else None

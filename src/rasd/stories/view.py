@@ -29,11 +29,11 @@ def resolve_id(store: Any, sid: str) -> str:
     seen = set()
     while sid not in seen:
         seen.add(sid)
-        row = store.conn.execute("SELECT new_id FROM story_redirects WHERE old_id = ?", (sid,)).fetchone()
-        if row is None:
+        new = store.story_redirect(sid)
+        if new is None:
             break
-        sid = row[0]
-    if store.conn.execute("SELECT 1 FROM stories WHERE id = ?", (sid,)).fetchone() is None:
+        sid = new
+    if not store.story_exists(sid):
         raise NotFound(f"no story with id {sid!r}")
     return sid
 
@@ -45,17 +45,9 @@ def _row_story(r: tuple) -> Story:
                  json.loads(summary))
 
 
-_COLS = "id, topic_id, headline, languages, outlets, first_seen, last_updated, earliest_article_id, summary, state"
-
-
 def list_stories(store: Any, limit: int | None = 50, offset: int = 0) -> list[Story]:
     """Active stories, most recently updated first."""
-    sql = f"SELECT {_COLS} FROM stories WHERE status='active' ORDER BY last_updated DESC, n_articles DESC, id"
-    args: list[Any] = []
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        args = [limit, offset]
-    return [_row_story(r) for r in store.conn.execute(sql, args)]
+    return [_row_story(r) for r in store.story_rows(limit, offset)]
 
 
 def _sentences(store: Any, ids: list[str], encoder: Any) -> list[tuple[str, str, str, np.ndarray]]:
@@ -119,12 +111,9 @@ def additions(sents: list[tuple[str, str, str, np.ndarray]]) -> dict[str, list[s
 def story_view(store: Any, sid: str, encoder: Any | None = None, prefer: tuple[str, ...] = PREFERRED) -> StoryView:
     """Members (with relation to the earliest report), timeline order, summary and per-language additions."""
     sid = resolve_id(store, sid)
-    r = store.conn.execute(f"SELECT {_COLS}, summary_n FROM stories WHERE id = ?", (sid,)).fetchone()
-    story = _row_story(r[:-1])
-    rows = store.conn.execute("SELECT article_id, probability, features, relation, relation_to FROM story_members"
-                              " WHERE story_id = ?", (sid,)).fetchall()
+    story = _row_story(store.story_row(sid))
     members = []
-    for aid, prob, feats, rel, rel_to in rows:
+    for aid, prob, feats, rel, rel_to in store.story_member_rows(sid):
         d = json.loads(feats)
         members.append({"article_id": aid, "lang": d.get("lang"), "outlet": d.get("outlet"), "title": d.get("title"),
                         "published": d.get("published"), "probability": round(prob, 4), "relation": rel,
@@ -136,11 +125,9 @@ def story_view(store: Any, sid: str, encoder: Any | None = None, prefer: tuple[s
         story.summary = summarize(sents, prefer=prefer)
         view.additions = additions(sents)
         _relations(store, view, encoder)
-        with store._lock, store._tx() as tx:
-            tx.execute("UPDATE stories SET summary=?, summary_n=? WHERE id=?",
-                       (json.dumps(story.summary, ensure_ascii=False), len(members), sid))
-    view.events = [{"at": e[0], "kind": e[1], "other": e[2], "reason": e[3]} for e in store.conn.execute(
-        "SELECT at, kind, other_id, reason FROM story_events WHERE story_id = ? ORDER BY id", (sid,))]
+        with store.story_writer() as w:
+            w.set_summary(sid, json.dumps(story.summary, ensure_ascii=False), len(members))
+    view.events = [{"at": e[0], "kind": e[1], "other": e[2], "reason": e[3]} for e in store.story_events(sid)]
     return view
 
 
@@ -163,9 +150,8 @@ def _relations(store: Any, view: StoryView, encoder: Any) -> None:
             continue
         c = compare(store.get_article(m["article_id"]), ref_art, encoder, store)
         m["relation"], m["relation_to"] = c.relation, ref
-        with store._lock, store._tx() as tx:
-            tx.execute("UPDATE story_members SET relation=?, relation_to=? WHERE article_id=?",
-                       (c.relation, ref, m["article_id"]))
+        with store.story_writer() as w:
+            w.set_relation(m["article_id"], c.relation, ref)
 
 
 def export_rows(store: Any, encoder: Any | None = None) -> Iterator[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .normalize import index_tokens, search_tokens
 
@@ -22,12 +23,26 @@ def fts_query(text: str) -> str:
     return " AND ".join(parts)
 
 
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> frozenset[str]:
+    """A display word's index tokens; memoised because normalising every word of every hit
+    per search was most of a search request's time (words repeat across articles)."""
+    return frozenset(index_tokens(word))
+
+
 def snippet(text: str, query: str, width: int = 220) -> str:
     """The passage of ``text`` with the most query matches, matches wrapped in [[ ]]."""
+    return _snippet(text, query, width)
+
+
+@lru_cache(maxsize=4096)
+def _snippet(text: str, query: str, width: int) -> str:
+    # memoised on the text itself (a pure function): a popular query's hits are not re-scanned per request
     stems = set(search_tokens(query))
     if not stems:
         return text[:width]
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if stems.intersection(index_tokens(m.group()))]
+    found = {w for w in set(_WORD.findall(text)) if not stems.isdisjoint(_word_tokens(w))}
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if m.group() in found] if found else []
     if not spans:
         return text[:width].replace("\n", " ")
     # choose the window start that covers the most matches

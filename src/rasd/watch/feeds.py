@@ -1,22 +1,16 @@
 """The feeds ``rasd watch --from-store`` polls, managed from the API and the UI.
 
-The table lives in the store's SQLite file but is created here (``CREATE TABLE IF NOT
-EXISTS``) so the watch layer can evolve without a store migration; per-feed polling
-state (validators, seen items, error backoff) stays in the store's ``feed_state``.
+The list is the store's ``watch_feeds`` table (migration 70, both backends); per-feed
+polling state (validators, seen items, error backoff) stays in the store's ``feed_state``.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, NotFound
-from ..store.migrations import now
-
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS watch_feeds (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, "
-           "name TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)")
 
 
 class FeedExists(InputError):
@@ -34,42 +28,31 @@ class WatchedFeed:
     created_at: str = ""
 
 
-def _conn(store: Any) -> sqlite3.Connection:
-    conn: sqlite3.Connection = store.conn
-    conn.execute(_SCHEMA)
-    return conn
-
-
 def add_feed(store: Any, url: str, name: str = "") -> WatchedFeed:
     """Watch ``url``; raises FeedExists when it is already watched."""
     url = url.strip()
     if not url.startswith(("http://", "https://")):
         raise InputError("a feed URL starts with http:// or https://", source=url)
-    conn = _conn(store)
-    try:
-        cur = conn.execute("INSERT INTO watch_feeds(url, name, created_at) VALUES (?, ?, ?)", (url, name, now()))
-    except sqlite3.IntegrityError as exc:
-        raise FeedExists(f"already watched: {url}", source=url) from exc
-    return get_feed(store, int(cur.lastrowid or 0))
+    feed_id = store.add_watch_feed(url, name)
+    if feed_id is None:
+        raise FeedExists(f"already watched: {url}", source=url)
+    return get_feed(store, int(feed_id))
 
 
 def list_feeds(store: Any) -> list[WatchedFeed]:
-    rows = _conn(store).execute("SELECT id, url, name, created_at FROM watch_feeds ORDER BY id")
-    return [WatchedFeed(*r) for r in rows]
+    return [WatchedFeed(*r) for r in store.watch_feeds()]
 
 
 def get_feed(store: Any, feed_id: int) -> WatchedFeed:
-    row = _conn(store).execute("SELECT id, url, name, created_at FROM watch_feeds WHERE id = ?",
-                               (feed_id,)).fetchone()
-    if row is None:
+    rows = store.watch_feeds(feed_id)
+    if not rows:
         raise NotFound(f"no feed {feed_id}")
-    return WatchedFeed(*row)
+    return WatchedFeed(*rows[0])
 
 
 def delete_feed(store: Any, feed_id: int) -> None:
     """Stop watching a feed (its polling state is kept, so re-adding it fetches nothing twice)."""
-    cur = _conn(store).execute("DELETE FROM watch_feeds WHERE id = ?", (feed_id,))
-    if cur.rowcount == 0:
+    if not store.delete_watch_feed(feed_id):
         raise NotFound(f"no feed {feed_id}")
 
 

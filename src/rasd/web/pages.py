@@ -143,9 +143,7 @@ RELATION_GROUPS = [("earliest", "Earliest report"), ("translation", "Translation
 
 def story_of(store: SQLiteStore, article_id: str) -> dict[str, Any] | None:
     """The story an article belongs to (id, headline, size), or None."""
-    row = store.conn.execute("SELECT s.id, s.headline, s.n_articles FROM story_members m JOIN stories s"
-                             " ON s.id = m.story_id WHERE m.article_id = ? AND s.status = 'active'",
-                             (article_id,)).fetchone()
+    row = store.story_of_article(article_id)
     return {"id": row[0], "headline": row[1], "n": row[2]} if row else None
 
 

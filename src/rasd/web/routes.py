@@ -25,6 +25,7 @@ RTL = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv", "k
 PAGE = 30
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.auto_reload = False  # package files: no stat() of every template on every render
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 StoreDep = Annotated[SQLiteStore, Depends(get_store)]
 
@@ -50,6 +51,17 @@ templates.env.filters.update(dir=direction, html_lang=html_lang, highlight=highl
 templates.env.globals["paragraphs"] = paragraphs
 
 
+#: distinct article languages by a loose index scan: one probe of the lang index per language
+#: instead of reading all of it (DISTINCT visited every row: ~5 ms per page at 30,000 articles)
+_LANGS_SQL = ("WITH RECURSIVE l(x) AS (SELECT min(lang) FROM articles UNION ALL"
+              " SELECT (SELECT min(lang) FROM articles WHERE lang > l.x) FROM l WHERE l.x IS NOT NULL)"
+              " SELECT x FROM l WHERE x IS NOT NULL")
+
+
+def languages(store: SQLiteStore) -> list[str]:
+    return [r[0] for r in store.conn.execute(_LANGS_SQL)]
+
+
 def _optional(value: str | None) -> str | None:
     return value or None
 
@@ -68,7 +80,7 @@ def article_list(request: Request, store: StoreDep,
     filters = {"lang": lang, "outlet": outlet, "since": since, "until": until}
     q = ArticleQuery(**filters, limit=PAGE, offset=(page - 1) * PAGE)
     total = store.count_articles(ArticleQuery(**filters, limit=None))
-    langs = [r[0] for r in store.conn.execute("SELECT DISTINCT lang FROM articles ORDER BY lang")]
+    langs = languages(store)
     outlets = [r[0] for r in store.conn.execute(
         "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY count(*) DESC LIMIT 200")]
     qs = {k: v for k, v in filters.items() if v}
@@ -95,7 +107,7 @@ def search_page(request: Request, store: StoreDep,
                 lang: Annotated[str | None, Query(max_length=12)] = None):
     lang = _optional(lang)
     hits = store.search(q, limit=50, lang=lang) if q.strip() else []
-    langs = [r[0] for r in store.conn.execute("SELECT DISTINCT lang FROM articles ORDER BY lang")]
+    langs = languages(store)
     return templates.TemplateResponse(request, "search.html", {
         "q": q, "lang": lang, "hits": hits, "langs": langs, "section": "search"})
 
