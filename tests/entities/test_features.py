@@ -1,13 +1,17 @@
-"""Feature extraction details: Persian stems, tagging-time pruning and bytes, fine training types."""
+"""Feature extraction details: Persian stems, tagging-time pruning and bytes, fine training types, e5
+clusters and sport cues."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 from rasd.entities.crf import featurizer, get_tagger, tag_words, to_bilou, to_bio
 from rasd.entities.evaluate import read_corpus
-from rasd.entities.features import Featurizer, Options, name_lexicon, persian_stem, sentence_features
-from rasd.entities.tokenize import sentences, tokenize
+from rasd.entities.features import Featurizer, Options, persian_stem, sentence_features
+from rasd.entities.lexicons import E5_CLUSTER_FILE, e5_clusters, name_lexicon, triggers
+from rasd.entities.tokenize import norm_token, sentences, tokenize
 
 AR = [t.text for t in tokenize("وقال وزير الخارجية سامح شكري في القاهرة إن الاتحاد الأوروبي سيرسل بعثة إلى طرابلس")]
 FA = [t.text for t in tokenize("وزیر امور خارجه ایران در دیدار با همتای روس خود در مسکو گفت کتاب‌های تازه رسید")]
@@ -65,3 +69,47 @@ def test_persian_model_reads_the_arabic_name_lexicon():
     fa = sentence_features(["دیدار", "احمد", "امروز"], ["O"] * 3, "fa")
     assert "nm=PER" in fa[1] and "-1:nm=PER" in fa[2] and "1:nm=PER" in fa[0]
     assert not any(x.startswith("nm=") for f in sentence_features(["احمد"], ["O"], "ar") for x in f)
+
+
+def test_e5_cluster_table_ships_words_only_and_small():
+    ref = resources.files("rasd").joinpath(f"data/entities/{E5_CLUSTER_FILE}")
+    with resources.as_file(ref) as path:
+        assert path.stat().st_size < 1_500_000
+    table = e5_clusters()
+    assert len(table) > 50_000 and all(" " not in w for w in list(table)[:5000])
+    ids = table[norm_token("تهران")]
+    assert [c.split(":")[0] for c in ids] == ["64", "256", "1024"]
+
+
+def test_e5_options_add_cluster_features_for_token_neighbours_and_pairs():
+    words = ["دیدار", "تهران", "qqqxyzunseen"]
+    base = Featurizer("fa", options=Options()).sentence(words, ["O"] * 3)
+    assert not any(x.startswith(("e64:", "e1024:", "-1:e", "eb")) for f in base for x in f)
+    feats = Featurizer("fa", options=Options(e5=(64, 1024), e5_pair=256)).sentence(words, ["O"] * 3)
+    own = [x for x in feats[1] if x.startswith("e") and x[1:3] in ("64", "10", "no")]
+    assert [x.split(":")[0] for x in own] == ["e64", "e1024"]
+    assert any(x.startswith("-1:e64:") for x in feats[2]) and any(x.startswith("1:e1024:") for x in feats[0])
+    assert "enone" in feats[2]  # a word the table lacks gets one "none" id, no lookup at run time
+    assert any(x.startswith("eb-=") and x.endswith("|none") for x in feats[2])
+    # a clitic-stripped form falls back to the table, its ids marked with "s"
+    assert norm_token("وبطرابلس") not in e5_clusters() and "طرابلس" in e5_clusters()
+    ar = Featurizer("ar", options=Options(e5=(64,))).sentence(["وبطرابلس"], ["O"])[0]
+    assert any(x.startswith("es64:") for x in ar)
+
+
+def test_sport_cues_only_with_their_option():
+    words = ["مباراة", "مصر", "وتونس"]
+    assert triggers()[norm_token("مباراة")] == "SPORT"
+    off = Featurizer("ar", options=Options()).sentence(words, ["O"] * 3)
+    on = Featurizer("ar", options=Options(sport_cues=True)).sentence(words, ["O"] * 3)
+    assert not any("SPORT" in x for f in off for x in f)
+    assert "trig=SPORT" in on[0] and "-1:trig=SPORT" in on[1] and "-2:trig=SPORT" in on[2]
+
+
+def test_e5_type_lexicon_option_marks_token_and_neighbours(tmp_path: Path):
+    lex = tmp_path / "types.json"
+    lex.write_text(json.dumps({"names": {"PER": [norm_token("کیارستمی")], "ORG": [], "LOC": []}}), encoding="utf-8")
+    words = ["فیلم", "کیارستمی", "رسید"]
+    feats = Featurizer("fa", options=Options(e5_types=str(lex))).sentence(words, ["O"] * 3)
+    assert "et=PER" in feats[1] and "1:et=PER" in feats[0] and "-1:et=PER" in feats[2]
+    assert not any(x.startswith("et=") for x in Featurizer("fa", options=Options()).sentence(words, ["O"] * 3)[1])

@@ -6,20 +6,27 @@ include word clusters learned offline from unlabeled news (``ner_clusters_{lang}
 by ``scripts/train_ner.py --build-clusters``): rare names share a cluster with frequent ones, which
 the small labelled corpora cannot teach. Cue words (``ner_triggers.json``) mark ORG heads, titles
 and place words. At tagging time the featurizer keeps only the attributes the model knows
-(``keep``): the rest would be converted and looked up by crfsuite for nothing.
+(``keep``): the rest would be converted and looked up by crfsuite for nothing. The tables are read
+by :mod:`.lexicons`; the e5 options (clusters of words embedded alone by multilingual e5, a name-type
+lexicon predicted from those vectors) and sport cue words were tried and are off in the shipped models.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import re
-import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from .gazetteer import Gazetteer, GazMatch
+from .lexicons import (
+    cluster_ids,
+    e5_clusters,
+    e5_type_lexicon,
+    given_names,
+    has_digit,
+    name_lexicon,
+    triggers,
+    word_clusters,
+)
 from .tokenize import is_arabic_script, norm_token, strip_clitics, suffix_variants
 
 _AR_ONLY = frozenset("ةىأإؤئ")
@@ -39,88 +46,16 @@ class Options:
     far_clusters: bool = False  # every cluster level at ±2 (not only the coarsest)
     far_gaz: bool = False  # gazetteer tags at ±2
     names_from: str = ""  # language whose training names (ner_names_{lang}.json) mark tokens
+    e5: tuple[int, ...] = ()  # levels (k) of the e5 word clusters (ner_e5clusters.json.gz) for the token and ±1
+    e5_far: bool = False  # the coarsest chosen e5 level at ±2 too
+    e5_pair: int = 0  # level whose cluster bigrams (previous|current, current|next) are features; 0: none
+    e5_types: str = ""  # name lexicon predicted from e5 vectors (ner_e5types_*.json, or an absolute path)
+    sport_cues: bool = False  # SPORT cue words of ner_triggers.json (match words: a country near them is a team)
 
 
 # Chosen on the validation split (scripts/train_ner.py): the Persian model reads the Arabic name list.
+# The e5 options (clusters, predicted name types) and sport cues are off: see NER_DATA_CARD.md.
 OPTIONS: dict[str, Options] = {"ar": Options(), "fa": Options(names_from="ar")}
-
-
-@lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """Normalised common given names (src/rasd/data/entities/given_names.txt)."""
-    raw = resources.files("rasd").joinpath("data/entities/given_names.txt").read_text(encoding="utf-8")
-    return frozenset(norm_token(x) for x in raw.splitlines() if x.strip() and not x.startswith("#"))
-
-
-_LOCK = threading.Lock()
-
-
-def cluster_file(lang: str) -> str:
-    return f"ner_clusters_{lang}.json.gz"
-
-
-@lru_cache(maxsize=4)
-def _clusters_locked(lang: str) -> dict[str, tuple[str, ...]]:
-    ref = resources.files("rasd").joinpath(f"data/entities/{cluster_file(lang)}")
-    if not ref.is_file():
-        return {}
-    doc = json.loads(gzip.decompress(ref.read_bytes()).decode("utf-8"))
-    ks = doc["k"]
-    parents = [doc["parents"][str(k)] for k in ks[:-1]]
-    return {w: (*(f"{k}:{p[c]}" for k, p in zip(ks, parents, strict=False)), f"{ks[-1]}:{c}")
-            for w, c in zip(doc["words"], doc["fine"], strict=True)}
-
-
-def word_clusters(lang: str) -> dict[str, tuple[str, ...]]:
-    """Normalised word -> cluster ids, coarse to fine ({} when no table ships for ``lang``)."""
-    with _LOCK:
-        return _clusters_locked(lang)
-
-
-_DIGIT = re.compile(r"\d").search
-
-
-def cluster_key(n: str) -> str:
-    """The key of a normalised token in the cluster tables (all numbers share one)."""
-    return "0" if _DIGIT(n) else n
-
-
-def _cluster(n: str, stripped: str, table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    hit = table.get(cluster_key(n))
-    if hit is None:
-        for form in (stripped, *(f for f, _ in suffix_variants(n)[1:])):
-            hit = table.get(form)
-            if hit is not None:
-                return tuple("s" + c for c in hit)
-    return hit or ("none",)
-
-
-@lru_cache(maxsize=1)
-def triggers() -> dict[str, str]:
-    """Normalised cue word -> entity type it announces (ner_triggers.json)."""
-    raw = resources.files("rasd").joinpath("data/entities/ner_triggers.json").read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for typ, words in json.loads(raw).items():
-        if not typ.startswith("_"):
-            for w in words:
-                out.setdefault(norm_token(w), typ)
-    return out
-
-
-def names_file(lang: str) -> str:
-    return f"ner_names_{lang}.json"
-
-
-@lru_cache(maxsize=4)
-def name_lexicon(lang: str) -> dict[str, str]:
-    """Normalised token -> entity type it mostly bears in ``lang``'s NER training part (built by
-    scripts/train_ner.py; {} if not shipped). The Persian model reads the Arabic one: the two
-    languages share many names (عرفات، مبارك، القدس) that one corpus labels and the other lacks."""
-    ref = resources.files("rasd").joinpath(f"data/entities/{names_file(lang)}")
-    if not ref.is_file():
-        return {}
-    doc = json.loads(ref.read_text(encoding="utf-8"))
-    return {w: typ for typ, words in doc["names"].items() for w in words}
 
 
 def _trigger(n: str, stripped: str) -> str | None:
@@ -197,8 +132,10 @@ class Featurizer:
         self._tup = _encode_all if as_bytes else tuple
         self._lit = (lambda x: x.encode()) if as_bytes else (lambda x: x)
         self._bos, self._eos, self._bar = self._lit("BOS"), self._lit("EOS"), self._lit("|")
-        self._pre = tuple(self._lit(x) for x in ("bg=", "cb-=", "bg+=", "cb+="))
+        self._pre = tuple(self._lit(x) for x in ("bg=", "cb-=", "bg+=", "cb+=", "eb-=", "eb+="))
         self.clusters = word_clusters(lang)
+        self.e5 = e5_clusters() if self.opts.e5 else {}
+        self._e5_levels = frozenset(str(k) for k in self.opts.e5)
         self._cache: dict[str, tuple] = {}
         self._gcache: dict[tuple[str, str, str, str, str], tuple[str, ...]] = {}
         self._class_cache: dict[tuple, tuple[tuple, ...]] = {}
@@ -237,15 +174,23 @@ class Featurizer:
             s, ending = persian_stem(n)
         else:
             s, ending = stripped, ""
-        cl = _cluster(n, stripped, self.clusters)
+        cl = cluster_ids(n, stripped, self.clusters)
+        e5 = self._e5(n, stripped)
         nm = None
         if o.names_from:
             names = name_lexicon(o.names_from)
             nm = names.get(n) or names.get(stripped) or names.get(s)
+        et = None
+        if o.e5_types:
+            lex = e5_type_lexicon(o.e5_types)
+            et = lex.get(n) or lex.get(stripped) or lex.get(s)
         chars = set(tok)
         flags = (n.startswith("ال"), n[0] if o.stem != "fa" and n[:1] in "وفبلك" and len(n) > 3 else "",
-                 bool(chars & _AR_ONLY), bool(chars & _FA_ONLY), ZWNJ in tok, bool(_DIGIT(n)))
-        cls_key = (_shape(tok), cl, _trigger(n, stripped), _is_given(n, stripped), nm, flags)
+                 bool(chars & _AR_ONLY), bool(chars & _FA_ONLY), ZWNJ in tok, bool(has_digit(n)))
+        trig = _trigger(n, stripped)
+        if trig == "SPORT" and not o.sport_cues:
+            trig = None
+        cls_key = (_shape(tok), cl, trig, _is_given(n, stripped), nm, flags, e5[0], et)
         cls = self._class_cache.get(cls_key)
         if cls is None:
             cls = self._class_cache[cls_key] = self._class_features(*cls_key)
@@ -271,14 +216,26 @@ class Featurizer:
             ctx[1].append(f"-1:x2={s[-2:]}")
             ctx[2].append(f"1:x2={s[-2:]}")
         tup, lit = self._tup, self._lit
-        return (tup(f) + cls[0], *(tup(c) + k for c, k in zip(ctx, cls[1:], strict=True)), lit(n), lit(cl[-1]))
+        return (tup(f) + cls[0], *(tup(c) + k for c, k in zip(ctx, cls[1:], strict=True)), lit(n), lit(cl[-1]),
+                lit(e5[1]))
+
+    def _e5(self, n: str, stripped: str) -> tuple[tuple[str, ...], str]:
+        """(e5 cluster ids at the chosen levels, id at the pair level) of a token; ``none`` when the
+        table lacks it (an ``s`` prefix marks ids found for a clitic-stripped or suffix-cut form)."""
+        if not self.e5:
+            return (), ""
+        hit = cluster_ids(n, stripped, self.e5)
+        levels = self._e5_levels
+        ids = tuple(c for c in hit if c.lstrip("s").partition(":")[0] in levels) or ("none",)
+        pair = str(self.opts.e5_pair)
+        return ids, next((c for c in hit if c.lstrip("s").partition(":")[0] == pair), "none")
 
     def _class_features(self, shape: str, cl: tuple[str, ...], trig: str | None, given: bool, nm: str | None,
-                        flags: tuple) -> tuple[tuple, ...]:
+                        flags: tuple, e5: tuple[str, ...] = (), et: str | None = None) -> tuple[tuple, ...]:
         """Features shared by every token of a class (shape, clusters, cue, name lists, letters): own,
         then as the neighbour at -2, -1, +1, +2."""
         al, clit, ar_letters, fa_letters, zwnj, digit = flags
-        f = ["bias", f"sh={shape}", *(f"c{c}" for c in cl)]
+        f = ["bias", f"sh={shape}", *(f"c{c}" for c in cl), *(f"e{c}" for c in e5)]
         for on, name in ((al, "al"), (ar_letters, "ar_letters"), (fa_letters, "fa_letters"), (zwnj, "zwnj"),
                          (given, "given"), (digit, "has_digit")):
             if on:
@@ -289,17 +246,23 @@ class Featurizer:
             f.append(f"trig={trig}")
         if nm:
             f.append(f"nm={nm}")
+        if et:
+            f.append(f"et={et}")
         ctx = []
         for off in (-2, -1, 1, 2):
             g = [f"{off}:trig={trig}"] if trig else []
             if abs(off) == 2:
                 g += (f"{off}:c{c}" for c in (cl if self.opts.far_clusters else cl[:1]))
+                if self.opts.e5_far:
+                    g += (f"{off}:e{c}" for c in e5[:1])
             else:
-                g += (f"{off}:sh={shape}", *(f"{off}:c{c}" for c in cl))
+                g += (f"{off}:sh={shape}", *(f"{off}:c{c}" for c in cl), *(f"{off}:e{c}" for c in e5))
                 if given:
                     g.append(f"{off}:given")
                 if nm:
                     g.append(f"{off}:nm={nm}")
+                if et:
+                    g.append(f"{off}:et={et}")
             ctx.append(self._tup(g))
         return (self._tup(f), *ctx)
 
@@ -330,7 +293,8 @@ class Featurizer:
         recs = [record(w) for w in words]
         keep = self.keep
         bar = self._bar
-        bg, cbm, bgp, cbp = self._pre
+        bg, cbm, bgp, cbp, ebm, ebp = self._pre
+        e5_pair = bool(self.opts.e5_pair)
         out = []
         for i, r in enumerate(recs):
             f = [*r[0], *self._gaz(gtags, i)]
@@ -341,6 +305,8 @@ class Featurizer:
                 p = recs[i - 1]
                 f += p[2]
                 pair += (bg + p[5] + bar + r[5], cbm + p[6] + bar + r[6])
+                if e5_pair:
+                    pair.append(ebm + p[7] + bar + r[7])
                 if i > 1:
                     f += recs[i - 2][1]
             if i == n - 1:
@@ -349,6 +315,8 @@ class Featurizer:
                 q = recs[i + 1]
                 f += q[3]
                 pair += (bgp + r[5] + bar + q[5], cbp + r[6] + bar + q[6])
+                if e5_pair:
+                    pair.append(ebp + r[7] + bar + q[7])
                 if i < n - 2:
                     f += recs[i + 2][4]
             f += pair if keep is None else [x for x in pair if x in keep]
