@@ -204,3 +204,9 @@ def test_other_seeds_untouched(seed_texts):
     for key, text in seed_texts.items():
         if key != "002":
             assert repair_text(text) == (text, []), key
+
+
+def test_long_runs_repaired_one_character_a_round_reach_the_fixed_point():
+    # found by the idempotence property: each round undoes one 'Ã' of the run
+    once, _ = repair_text("Ã" * 12 + "Šء")
+    assert repair_text(once)[0] == once and "Ã" not in once

@@ -382,13 +382,17 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
     # every misreading we undo leaves Latin-1/Latin-extended letters or cp1252 symbols behind (« » and
     # ordinary punctuation aside); clean Arabic/Persian/ASCII text has none and skips the costly search
     if not text.isascii() and _suspect(text):
-        for _ in range(4):
+        # a round may undo only part of a run ('ÃÃÃÃŠ' loses one 'Ã' a round): every productive round
+        # turns at least one suspect character into something else, so that many rounds reach the fixed point
+        seen = {text}
+        for _ in range(min(4 + sum(map(_suspect, text)), 512)):
             # Arabic round trips first: ftfy may half-fix a line it takes for UTF-8 ('Ï˜' -> 'Ϙ')
             fixed, r1 = _legacy_step(text)
             fixed, r2 = _ftfy_step(fixed)
             repairs += r1 + r2
-            if fixed == text:
+            if fixed in seen:  # the fixed point (or, defensively, a cycle)
                 break
+            seen.add(fixed)
             text = fixed
     text, r3 = _c1_and_replacement(text)
     return text, _merge(repairs + r3)
