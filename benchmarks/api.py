@@ -10,8 +10,10 @@ How the stories are made: every article goes through ``store.put_article`` and t
 clusterer (``rasd.stories.features.extract`` + ``rasd.stories.storage.runtime(...).assign``), exactly
 as ``stories.assign`` does on ingest, except that the tier-1 document and sentence vectors are
 synthetic (an event centroid plus noise) and written with ``store.put_embeddings`` under the tier-1
-encoder's name: encoding 30,000 articles with e5 would take far longer than the benchmark.  The story
-view then reads those stored vectors the way it reads real ones (summary, additions, relations).
+encoder's name: encoding 30,000 articles with e5 would take far longer than the benchmark.  Each
+story's summary, additions, member relations and side-by-side pair are then computed from those stored
+vectors and stored, as ``rasd stories --refresh`` does (ingest does the same for the stories a run
+touched); views only read them.  Up-to-date stories are skipped, so a reused store costs a few seconds.
 
 Endpoints driven: ``/api/search`` (keyword), ``/search`` (the UI's search page), ``/api/stories/{id}``,
 ``/stories/{id}`` (the UI's story page) and ``/api/articles/{id}``.  Story ids are drawn uniformly from
@@ -112,31 +114,47 @@ def _article(i: int, ev: Event, rng: random.Random, nrng: np.random.Generator) -
 
 
 def fill(db: Path, n: int) -> None:
-    """Make sure the store holds at least ``n`` articles, each stored, embedded and assigned to a story."""
+    """Make sure the store holds at least ``n`` articles, each stored, embedded and assigned to a story,
+    and every story's analysis stored."""
+    with SQLiteStore(db) as store:
+        have = store.count_articles()
+        if have < n:
+            _add(store, have, n)
+        _analyse(store)
+
+
+def _analyse(store: SQLiteStore) -> None:
+    """Store every story's summary, additions and relations, as ``rasd stories --refresh`` does (and
+    as the ingest runner does at the end of a run for the stories it touched); up-to-date ones are skipped."""
+    from rasd.embed import get_encoder
+    from rasd.stories.analysis import refresh
+
+    t0 = time.perf_counter()
+    counts = refresh(store, get_encoder(1))
+    print(f"story analysis: {counts} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
+
+def _add(store: SQLiteStore, have: int, n: int) -> None:
     from rasd.stories.features import extract
     from rasd.stories.storage import runtime
 
-    with SQLiteStore(db) as store:
-        have = store.count_articles()
-        if have >= n:
-            return
-        rng, nrng = random.Random(have), np.random.default_rng(have)
-        rt = runtime(store, DIM)
-        t0 = time.perf_counter()
-        ev, left = Event(rng, nrng), 0
-        for i in range(have, n):
-            if left == 0:
-                ev = Event(rng, nrng)
-                left = ev.size
-            left -= 1
-            art, doc, sent = _article(i, ev, rng, nrng)
-            store.put_article(art)
-            store.put_embeddings(art.id, art.content_hash, ENCODER, doc, sent)
-            rt.assign(extract(art, doc))
-            if (i + 1) % 5000 == 0:
-                print(f"  {i + 1:,} articles ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
-        dt = time.perf_counter() - t0
-        print(f"stored and clustered {n - have:,} articles in {dt:.1f}s ({(n - have) / dt:,.0f}/s)", file=sys.stderr)
+    rng, nrng = random.Random(have), np.random.default_rng(have)
+    rt = runtime(store, DIM)
+    t0 = time.perf_counter()
+    ev, left = Event(rng, nrng), 0
+    for i in range(have, n):
+        if left == 0:
+            ev = Event(rng, nrng)
+            left = ev.size
+        left -= 1
+        art, doc, sent = _article(i, ev, rng, nrng)
+        store.put_article(art)
+        store.put_embeddings(art.id, art.content_hash, ENCODER, doc, sent)
+        rt.assign(extract(art, doc))
+        if (i + 1) % 5000 == 0:
+            print(f"  {i + 1:,} articles ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
+    dt = time.perf_counter() - t0
+    print(f"stored and clustered {n - have:,} articles in {dt:.1f}s ({(n - have) / dt:,.0f}/s)", file=sys.stderr)
 
 
 def targets(db: Path) -> tuple[list[str], list[str], dict[int, int]]:

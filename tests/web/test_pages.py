@@ -90,3 +90,27 @@ def test_no_dead_links(client):
             for link in re.findall(r'(?:href|src)="(/[^"]*)"', r.text):
                 todo.append(link.replace("&amp;", "&"))
     assert any(u.startswith("/articles/") for u in seen) and "/static/rasd.js" in seen
+
+
+def test_search_page_pages_through_results(db_path):
+    from support.articles import web_article
+
+    from rasd.store.base import open_store
+    from rasd.web.routes import SEARCH_PER_PAGE
+
+    n = SEARCH_PER_PAGE + 5
+    with open_store(db_path) as store:
+        for i in range(n):
+            store.put_article(web_article("en", f"Harbour report {i}", "Harbour Times", "2024-05-01",
+                                          f"The lighthouse keeper wrote note number {i} about the tide.",
+                                          source=f"page{i}.txt"))
+    c = TestClient(create_app(ApiSettings(db=str(db_path), alert_interval=0)))
+    first = c.get("/search", params={"q": "lighthouse"}).text
+    assert first.count('class="title"') == SEARCH_PER_PAGE
+    assert f"Results 1–{SEARCH_PER_PAGE} for" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = c.get("/search", params={"q": "lighthouse", "page": 2}).text
+    assert second.count('class="title"') == n - SEARCH_PER_PAGE
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    titles = set(re.findall(r"Harbour report \d+", first)) | set(re.findall(r"Harbour report \d+", second))
+    assert len(titles) == n
+    assert c.get("/search", params={"q": "lighthouse", "page": 0}).status_code == 422

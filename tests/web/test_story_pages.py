@@ -33,10 +33,14 @@ def test_story_list(client, story_db):
 
 
 def test_story_page(client, story_db):
+    from rasd.api import analysis
+
     ids = story_db[1]
     dam, _ = story_ids(story_db[0])
+    analysis._COMPARED.clear()
     r = client.get(f"/stories/{dam}", headers=HTML)
     assert r.status_code == 200
+    assert analysis._COMPARED.stats()["misses"] == 0  # the side by side was stored when the story changed
     html = r.text
     assert f'<h1 dir="auto">{STORY_REPORTS[0][4]}</h1>' in html
     svg = html[html.index('<svg class="timeline"'):html.index("</svg>", html.index('<svg class="timeline"'))]

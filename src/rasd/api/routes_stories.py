@@ -63,23 +63,22 @@ def timeline(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def story_detail(store: SQLiteStore, sid: str) -> tuple[Any, dict[str, Any]]:
     """The :class:`rasd.stories.StoryView` of ``sid`` (merged ids followed) and its :class:`StoryDetail` dict.
 
-    Summary, additions and member relations need the tier-1 encoder; where it cannot be
-    built the story is still shown, without them.  They are computed once per story content
-    and kept in memory (:mod:`rasd.api.story_cache`), never written back by a GET.
+    Summary, additions and member relations are stored when the story changes
+    (:mod:`rasd.stories.analysis`).  Where the stored ones are missing or stale they are computed
+    once and kept in memory (:mod:`rasd.api.story_cache`), never written back by a GET; that needs
+    the tier-1 encoder, and where it cannot be built the story is still shown, without them.
     """
     from ..stories import resolve_id, story_view
     from . import story_cache
     from .analysis import encoder
 
     current = resolve_id(store, sid)
-    try:
-        enc = encoder()
-    except RasdError as exc:
-        log.warning("story %s without encoder: %s", current, exc)
-        enc = None
-    view = story_view(store, current, None)  # members and events only: reading writes nothing
-    if enc is not None:
-        story_cache.enrich(store, view, enc)
+    view = story_view(store, current, None)  # reading writes nothing
+    if not view.fresh and view.members:
+        try:
+            story_cache.enrich(store, view, encoder())
+        except RasdError as exc:
+            log.warning("story %s without analysis: %s", current, exc)
     counts = Counter(m.get("lang") or "und" for m in view.members)
     d = story_out(view.story, dict(counts.most_common()))
     d.update(resolved_from=sid if sid != current else None, article_ids=[m["article_id"] for m in view.members],

@@ -20,12 +20,20 @@ def _encoder():
 @cli.command("stories")
 @click.option("--limit", type=int, default=30, show_default=True)
 @click.option("--export", "export", type=click.Choice(["jsonl"]), default=None, help="Write every story as JSONL.")
+@click.option("--refresh", is_flag=True,
+              help="Compute and store every story's summary, additions and relations that are missing or stale"
+                   " (ingest does it for the stories it changes; run it once on a store filled by an older version).")
 @click.pass_context
-def stories_cmd(ctx: click.Context, limit: int, export: str | None) -> None:
+def stories_cmd(ctx: click.Context, limit: int, export: str | None, refresh: bool) -> None:
     """Stories, newest first, with article counts per language."""
     from .. import stories
 
     store = _store(ctx)
+    if refresh:
+        from ..stories.analysis import refresh as refresh_all
+
+        console.print(" ".join(f"{k} {v}" for k, v in refresh_all(store, _encoder()).items()))
+        return
     if export:
         for row in stories.export_rows(store, _encoder()):
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -74,6 +82,9 @@ def story_cmd(ctx: click.Context, story_id: str, as_json: bool) -> None:
 def recluster_cmd(ctx: click.Context) -> None:
     """Re-run story clustering over every stored article (story ids kept where possible)."""
     from .. import stories
+    from ..stories.analysis import refresh
 
-    res = stories.recluster(_store(ctx), _encoder())
+    store, enc = _store(ctx), _encoder()
+    res = stories.recluster(store, enc)
     console.print(" ".join(f"{k} {v}" for k, v in res.items()))
+    console.print("analysis: " + " ".join(f"{k} {v}" for k, v in refresh(store, enc).items()))

@@ -16,7 +16,7 @@ from time import perf_counter
 from ..records import Article, Rejection
 from ..store.base import PutOutcome, Store
 from .executors import make_executor
-from .local import AfterStore, IngestSummary, StoryHook, default_hooks, run_hooks
+from .local import AfterStore, IngestSummary, StoryHook, default_hooks, finish_hooks, run_hooks
 from .shards import DEFAULT_BATCH, job_id, plan_shards
 from .worker import PipelineSpec, ShardResult, pipeline_spec
 
@@ -117,6 +117,7 @@ def bulk_ingest(
                 executor.close(abort=True)
                 raise
             executor.close()
+        finish_hooks(store, hooks)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise

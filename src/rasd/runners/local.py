@@ -76,12 +76,16 @@ class StoryHook:
 
     ``repairs``: it also runs for an article stored before (unchanged), and assigns it when a run
     cut off between storing and assigning left it without a story.
+
+    The stories it touched get their summary, additions and relations computed and stored once, at
+    the end of the run (:meth:`finish`), not once per arriving member; readers then only read them.
     """
 
     repairs = True
 
     def __init__(self) -> None:
         self.disabled: str | None = None
+        self.touched: set[str] = set()
 
     def __call__(self, store: Store, article: Article, result: PutResult) -> None:
         if self.disabled or not hasattr(store, "story_writer"):  # a StoryStore: SQLite, PostgreSQL
@@ -91,10 +95,32 @@ class StoryHook:
         from ..stories import assign
 
         try:
-            assign(store, article)
+            self.touched.add(assign(store, article).story_id)
         except (ImportError, RasdError) as exc:
             self.disabled = f"story assignment off for this run: {exc}"
             log.warning(self.disabled)
+
+    def finish(self, store: Store) -> dict[str, int]:
+        """Compute and store the analysis of every story this run touched (see :mod:`rasd.stories.analysis`)."""
+        todo, self.touched = self.touched, set()
+        if not todo or self.disabled:
+            return {}
+        from ..embed import get_encoder
+        from ..stories.analysis import refresh
+
+        try:
+            return refresh(store, get_encoder(1), todo)
+        except (ImportError, RasdError) as exc:  # readers compute a missing analysis themselves
+            log.warning("story analysis not stored: %s", exc)
+            return {}
+
+
+def finish_hooks(store: Store, hooks: list[AfterStore]) -> None:
+    """Run the end-of-run step of the hooks that have one (the story hook's analysis)."""
+    for hook in hooks:
+        finish = getattr(hook, "finish", None)
+        if finish is not None:
+            finish(store)
 
 
 def run_hooks(store: Store, item: Article | Rejection, result: PutResult | None, hooks: list[AfterStore]) -> None:
@@ -152,6 +178,7 @@ def ingest(
             run_hooks(store, item, result, hooks)
             if on_item:
                 on_item(item, result)
+        finish_hooks(store, hooks)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise

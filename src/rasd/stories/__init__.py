@@ -4,9 +4,11 @@
     a = stories.assign(store, article)          # after store.put_article; idempotent on re-ingest
     stories.recluster(store)                    # the same algorithm over everything, ids kept stable
     stories.list_stories(store); stories.story_view(store, "s...", encoder)
+    stories.analysis.refresh(store, encoder)    # store summaries/additions/relations that are missing or stale
 
 Signals, calibration and thresholds: :mod:`rasd.stories.model`; the assignment
-step: :mod:`rasd.stories.cluster`; persistence: :mod:`rasd.stories.storage`.
+step: :mod:`rasd.stories.cluster`; persistence: :mod:`rasd.stories.storage`; what views show (computed
+when a story changes, stored with it): :mod:`rasd.stories.analysis`.
 """
 
 from __future__ import annotations

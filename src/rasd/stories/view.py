@@ -23,6 +23,11 @@ class StoryView:
     members: list[dict[str, Any]] = field(default_factory=list)
     additions: dict[str, list[str]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: the summary, additions and relations shown are the stored ones and match the members
+    fresh: bool = False
+    key: str = ""  # rasd.stories.analysis.content_key of the members
+    hashes: dict[str, str] = field(default_factory=dict)  # member id -> content hash
+    compare: dict[str, Any] | None = None  # the stored side-by-side comparison (no texts), when fresh
 
 
 def resolve_id(store: Any, sid: str) -> str:
@@ -39,10 +44,12 @@ def resolve_id(store: Any, sid: str) -> str:
 
 
 def _row_story(r: tuple) -> Story:
+    from .analysis import parse
+
     sid, topic, headline, langs, outlets, first, last, earliest, summary, state = r
     members = json.loads(state).get("members", [])
     return Story(sid, headline, members, json.loads(langs), json.loads(outlets), first, last, earliest, topic,
-                 json.loads(summary))
+                 parse(summary)[0])
 
 
 def list_stories(store: Any, limit: int | None = 50, offset: int = 0) -> list[Story]:
@@ -108,57 +115,45 @@ def additions(sents: list[tuple[str, str, str, np.ndarray]]) -> dict[str, list[s
     return out
 
 
-def story_view(store: Any, sid: str, encoder: Any | None = None, prefer: tuple[str, ...] = PREFERRED) -> StoryView:
-    """Members (with relation to the earliest report), timeline order, summary and per-language additions."""
+def story_view(store: Any, sid: str, encoder: Any | None = None) -> StoryView:
+    """Members (with relation to the earliest report) in timeline order, summary and per-language additions.
+
+    Without ``encoder`` nothing is computed or written: the stored analysis is used when it matches
+    the members (``view.fresh``).  With one, a missing or stale analysis is computed and stored first
+    (:func:`rasd.stories.analysis.refresh_story`).
+    """
+    from .analysis import content_key, fresh, parse, refresh_story
+
     sid = resolve_id(store, sid)
-    story = _row_story(store.story_row(sid))
-    members = []
+    if encoder is not None:
+        refresh_story(store, sid, encoder)
+    row = store.story_row(sid)
+    story = _row_story(row)
+    members, hashes = [], {}
     for aid, prob, feats, rel, rel_to in store.story_member_rows(sid):
         d = json.loads(feats)
+        hashes[aid] = d.get("content_hash", "")
         members.append({"article_id": aid, "lang": d.get("lang"), "outlet": d.get("outlet"), "title": d.get("title"),
                         "published": d.get("published"), "probability": round(prob, 4), "relation": rel,
                         "relation_to": rel_to})
     members.sort(key=lambda m: (m["published"] or "9999", m["article_id"]))
-    view = StoryView(story, members)
-    if encoder is not None and members:
-        sents = _sentences(store, [m["article_id"] for m in members], encoder)
-        story.summary = summarize(sents, prefer=prefer)
-        view.additions = additions(sents)
-        _relations(store, view, encoder)
-        with store.story_writer() as w:
-            w.set_summary(sid, json.dumps(story.summary, ensure_ascii=False), len(members))
+    view = StoryView(story, members, key=content_key(hashes.items(), story.earliest_article_id), hashes=hashes)
+    _, stored = parse(row[8])
+    if members and fresh(stored, view.key):
+        view.fresh = True
+        view.additions = {k: list(v) for k, v in stored.additions.items()}  # type: ignore[union-attr]
+        view.compare = stored.compare  # type: ignore[union-attr]
+    else:
+        story.summary = []
     view.events = [{"at": e[0], "kind": e[1], "other": e[2], "reason": e[3]} for e in store.story_events(sid)]
     return view
-
-
-def _relations(store: Any, view: StoryView, encoder: Any) -> None:
-    """rasd.link relation of each member to the earliest report (cached in story_members)."""
-    from ..link import compare
-
-    ref = view.story.earliest_article_id
-    if not ref:
-        return
-    try:
-        ref_art = store.get_article(ref)
-    except Exception:  # noqa: BLE001
-        return
-    for m in view.members:
-        if m["article_id"] == ref:
-            m["relation"] = "earliest"
-            continue
-        if m["relation"] and m["relation_to"] == ref:
-            continue
-        c = compare(store.get_article(m["article_id"]), ref_art, encoder, store)
-        m["relation"], m["relation_to"] = c.relation, ref
-        with store.story_writer() as w:
-            w.set_relation(m["article_id"], c.relation, ref)
 
 
 def export_rows(store: Any, encoder: Any | None = None) -> Iterator[dict[str, Any]]:
     """The ``rasd stories --export jsonl`` contract."""
     for s in list_stories(store, limit=None):
-        if encoder is not None and not s.summary:
-            s = story_view(store, s.id, encoder).story
+        if encoder is not None:
+            s = story_view(store, s.id, encoder).story  # computes and stores a missing or stale analysis
         yield {"story_id": s.id, "topic_id": s.topic_id, "headline": s.headline, "languages": s.languages,
                "outlets": s.outlets, "article_ids": s.article_ids, "first_seen": s.first_seen,
                "last_updated": s.last_updated, "earliest_article_id": s.earliest_article_id, "summary": s.summary}

@@ -16,6 +16,7 @@ from ..api.routes_events import FiltersDep as EventFiltersDep
 from ..errors import RasdError
 from ..records import Article
 from ..store.sqlite import SQLiteStore
+from ..stories.analysis import compare_pair, with_texts
 from ..watch.feeds import list_feeds
 from ..watch.monitor import feed_status
 from .marks import ENTITY_CLASSES, compare_rows, marked_paragraphs
@@ -147,21 +148,6 @@ def story_of(store: SQLiteStore, article_id: str) -> dict[str, Any] | None:
     return {"id": row[0], "headline": row[1], "n": row[2]} if row else None
 
 
-def _compare_pair(members: list[dict[str, Any]]) -> tuple[str, str] | None:
-    """Two members in different languages: the earliest and its translation when there is one."""
-    if not members:
-        return None
-    first = members[0]
-    for m in members[1:]:
-        if m["relation"] == "translation" and m["lang"] != first["lang"]:
-            return first["article_id"], m["article_id"]
-    for i, a in enumerate(members):
-        for b in members[i + 1:]:
-            if a["lang"] != b["lang"]:
-                return a["article_id"], b["article_id"]
-    return None
-
-
 @router.get("/stories")
 def stories_page(request: Request, store: StoreDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
     from ..api.routes_stories import story_page, story_total
@@ -178,13 +164,18 @@ def story_page_view(request: Request, store: StoreDep,
                     story_id: Annotated[str, Path(min_length=2, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]):
     from ..api.routes_stories import story_detail
 
-    _view, d = story_detail(store, story_id)
+    view, d = story_detail(store, story_id)
     groups = [(key, label, [m for m in d["members"] if m["relation"] == key]) for key, label in RELATION_GROUPS]
     cmp = None
-    pair = _compare_pair(d["members"])
+    pair = compare_pair(d["members"])
+    stored = view.compare if view.fresh else None
     if pair:
         try:
-            a, b, c = analysis.compare_ids(store, *pair)
+            if stored is not None and (stored.get("a"), stored.get("b")) == pair:  # computed when the story changed
+                a, b = store.get_article(pair[0]), store.get_article(pair[1])
+                c = with_texts(stored, a, b)
+            else:
+                a, b, c = analysis.compare_ids(store, *pair)
             both_rtl = direction(a.lang) == direction(b.lang) == "rtl"
             cmp = {"a": a, "b": b, "c": c, "rows": compare_rows(c), "table_dir": "rtl" if both_rtl else "ltr"}
         except RasdError as exc:

@@ -101,15 +101,25 @@ def article_view(request: Request, store: StoreDep, article_id: ArticleId):
         "a": art, "versions": versions, "section": "articles", **article_context(store, art)})
 
 
+SEARCH_PER_PAGE = 20
+MAX_SEARCH_PAGE = 50
+
+
 @router.get("/search")
 def search_page(request: Request, store: StoreDep,
                 q: Annotated[str, Query(max_length=500)] = "",
-                lang: Annotated[str | None, Query(max_length=12)] = None):
+                lang: Annotated[str | None, Query(max_length=12)] = None,
+                page: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE)] = 1):
+    """Results a page at a time: every hit costs its stored record and a snippet over its text,
+    so a page of 20 (the API's default) answers in about half the time 50 took."""
     lang = _optional(lang)
-    hits = store.search(q, limit=50, lang=lang) if q.strip() else []
+    hits = store.search(q, limit=page * SEARCH_PER_PAGE + 1, lang=lang) if q.strip() else []
+    more = len(hits) > page * SEARCH_PER_PAGE
+    hits = hits[(page - 1) * SEARCH_PER_PAGE:page * SEARCH_PER_PAGE]
     langs = languages(store)
     return templates.TemplateResponse(request, "search.html", {
-        "q": q, "lang": lang, "hits": hits, "langs": langs, "section": "search"})
+        "q": q, "lang": lang, "hits": hits, "langs": langs, "section": "search", "page": page, "more": more,
+        "first": (page - 1) * SEARCH_PER_PAGE + 1})
 
 
 @router.get("/watchlists")
