@@ -288,17 +288,22 @@ def auth(token) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture(scope="module")
-def analysis_db(tmp_path_factory, encoder, new_db) -> Path:
-    """The API sample set plus the analysed pair, with vectors for every article."""
+def _store_with_vectors(path, arts, encoder):
+    """Store ``arts`` in a new store at ``path`` with tier-1 vectors for each; returns ``path``."""
     from rasd.store.base import open_store
 
-    path = new_db(tmp_path_factory.mktemp("analysis"))
     with open_store(path) as store:
-        for art in [*articles.sample_articles(), *articles.analysed_articles()]:
+        for art in arts:
             store.put_article(art)
         articles.store_vectors(store, encoder)
     return path
+
+
+@pytest.fixture(scope="module")
+def analysis_db(tmp_path_factory, encoder, new_db) -> Path:
+    """The API sample set plus the analysed pair, with vectors for every article."""
+    return _store_with_vectors(new_db(tmp_path_factory.mktemp("analysis")),
+                               [*articles.sample_articles(), *articles.analysed_articles()], encoder)
 
 
 @pytest.fixture(scope="module")
@@ -329,14 +334,8 @@ def web_db(db_path) -> Path:
 @pytest.fixture(scope="module")
 def pair_db(tmp_path_factory, encoder, new_db) -> Path:
     """The web list rows plus the analysed web pair, all with vectors."""
-    from rasd.store.base import open_store
-
-    path = new_db(tmp_path_factory.mktemp("web"))
-    with open_store(path) as store:
-        for art in [*articles.web_list_articles(), *articles.web_pair_articles()]:
-            store.put_article(art)
-        articles.store_vectors(store, encoder)
-    return path
+    return _store_with_vectors(new_db(tmp_path_factory.mktemp("web")),
+                               [*articles.web_list_articles(), *articles.web_pair_articles()], encoder)
 
 
 @pytest.fixture(scope="session")
