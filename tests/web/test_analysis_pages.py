@@ -59,11 +59,12 @@ def test_compare_rows_order_and_unmatched():
     from rasd.web.marks import compare_rows
 
     d = {"aligned": [{"a": [1], "b": [0], "score": 0.9, "text_a": "A1", "text_b": "B0"},
-                     {"a": [3], "b": [2], "score": 0.8, "text_a": "A3", "text_b": "B2"}],
+                     {"a": [3], "b": [2], "score": 0.08, "by_order": True, "text_a": "A3", "text_b": "B2"}],
          "unmatched_a": [{"i": 0, "text": "A0"}, {"i": 2, "text": "A2"}, {"i": 4, "text": "A4"}],
          "unmatched_b": [{"i": 1, "text": "B1"}]}
     rows = [(r["a"], r["b"]) for r in compare_rows(d)]
     assert rows == [("A0", None), ("A1", "B0"), ("A2", None), (None, "B1"), ("A3", "B2"), ("A4", None)]
+    assert [r["by_order"] for r in compare_rows(d) if r["score"] is not None] == [False, True]
 
 
 def test_entity_page_with_map(client):

@@ -122,7 +122,7 @@ def compare_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
             u = ub.pop(0)
             rows.append({"a": None, "b": u.get("text", ""), "score": None, "ia": [], "ib": [u["i"]]})
         rows.append({"a": p.get("text_a", ""), "b": p.get("text_b", ""), "score": p["score"], "ia": p["a"],
-                     "ib": p["b"]})
+                     "ib": p["b"], "by_order": bool(p.get("by_order"))})
     rows += [{"a": u.get("text", ""), "b": None, "score": None, "ia": [u["i"]], "ib": []} for u in ua]
     rows += [{"a": None, "b": u.get("text", ""), "score": None, "ia": [], "ib": [u["i"]]} for u in ub]
     return rows
