@@ -37,6 +37,8 @@ MAX_UNITS = 300
 #: unless both skips score better, skip = -0.1); a loose translation that merges or rewords
 #: clauses scores 0.1-0.2 here while its neighbours score 0.3-0.5.
 GAP_FLOOR = 0.0
+#: uncentred cosines have no such zero point: there a gap needs half the match threshold
+RAW_GAP_FACTOR = 0.5
 
 
 @dataclass(slots=True)
@@ -97,13 +99,14 @@ def centered(v: np.ndarray) -> np.ndarray:
     return (c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-6)).astype(np.float32)
 
 
-def space(va: np.ndarray, vb: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """The vectors to compare and the match threshold for them (centred when both sides allow)."""
+def space(va: np.ndarray, vb: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The vectors to compare, the match threshold for them and the floor for an order-bounded gap
+    (centred when both sides allow)."""
     va = np.asarray(va, dtype=np.float32)[:MAX_UNITS]
     vb = np.asarray(vb, dtype=np.float32)[:MAX_UNITS]
     if len(va) >= MIN_CENTER and len(vb) >= MIN_CENTER:
-        return centered(va), centered(vb), CENTERED_THRESHOLD
-    return va, vb, RAW_THRESHOLD
+        return centered(va), centered(vb), CENTERED_THRESHOLD, GAP_FLOOR
+    return va, vb, RAW_THRESHOLD, RAW_THRESHOLD * RAW_GAP_FACTOR
 
 
 def align(va: np.ndarray, vb: np.ndarray, threshold: float | None = None,
@@ -114,10 +117,11 @@ def align(va: np.ndarray, vb: np.ndarray, threshold: float | None = None,
     at least :data:`MIN_CENTER` sentences (see :data:`CENTERED_THRESHOLD`).
     """
     if threshold is None:
-        va, vb, threshold = space(va, vb)
+        va, vb, threshold, gap_floor = space(va, vb)
     else:
         va = np.asarray(va, dtype=np.float32)[:MAX_UNITS]
         vb = np.asarray(vb, dtype=np.float32)[:MAX_UNITS]
+        gap_floor = threshold * RAW_GAP_FACTOR
     n, m = len(va), len(vb)
     out = Alignment(n_a=n, n_b=m)
     if n == 0 or m == 0:
@@ -171,7 +175,7 @@ def align(va: np.ndarray, vb: np.ndarray, threshold: float | None = None,
             pairs.append(AlignedPair([i - 2, i - 1], [j - 1], float(s21[i - 2, j - 1])))  # type: ignore[index]
             i, j = i - 2, j - 1
     pairs.reverse()
-    pairs = _fill_gaps(pairs, s11, GAP_FLOOR if threshold == CENTERED_THRESHOLD else threshold * 0.5)
+    pairs = _fill_gaps(pairs, s11, gap_floor)
     for p in pairs:
         matched_a.update(p.a)
         matched_b.update(p.b)
@@ -203,7 +207,7 @@ def best_matches(va: np.ndarray, vb: np.ndarray) -> list[tuple[int, int, float]]
     """Each A sentence's best B match above the threshold (order ignored), as (i, j, score)."""
     if len(va) == 0 or len(vb) == 0:
         return []
-    va, vb, threshold = space(va, vb)
+    va, vb, threshold, _ = space(va, vb)
     sim = va @ vb.T
     j = sim.argmax(axis=1)
     s = sim[np.arange(len(va)), j]
