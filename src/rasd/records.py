@@ -6,6 +6,7 @@ stages, stores, the CLI and the API all speak the same vocabulary.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -212,9 +213,35 @@ class Event:
     evidence: list[tuple[str, int]] = field(default_factory=list)  # (article_id, sentence index)
 
 
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """:func:`dataclasses.asdict`'s conversion without its per-value ``deepcopy``: records hold
+    only atoms, lists, tuples, dicts and records, and storing an article converts hundreds of them."""
+    cls = type(value)
+    if cls in _ATOMIC:
+        return value
+    names = _FIELD_NAMES.get(cls)
+    if names is None and dataclasses.is_dataclass(cls):
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if cls is list:
+        return [_plain(v) for v in value]
+    if cls is tuple:
+        return tuple(_plain(v) for v in value)
+    if cls is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else copy.deepcopy(value)
+
+
 def to_dict(record: Any) -> dict[str, Any]:
-    """Plain-dict form of any record (for JSON columns and debugging)."""
-    return dataclasses.asdict(record)
+    """Plain-dict form of any record (for JSON columns and debugging); equal to ``dataclasses.asdict``."""
+    if not dataclasses.is_dataclass(record) or isinstance(record, type):
+        raise TypeError("to_dict() should be called on dataclass instances")
+    return _plain(record)
 
 
 def article_from_dict(d: dict[str, Any]) -> Article:

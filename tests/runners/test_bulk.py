@@ -218,14 +218,40 @@ def test_interrupted_run_keeps_finished_shards(make_db, specs, reference):
     assert snapshot(db) == reference[0]
 
 
-def test_cli_bulk_json(make_db, specs, reference):
+def test_interrupted_batch_counts_only_what_was_committed(make_db, specs, reference):
+    """Without hooks the driver commits articles in batches: Ctrl-C inside one rolls it back whole,
+    and the run record counts exactly the articles that stayed."""
+    db = make_db("batched.db")
+    with open_store(db) as store:
+        real, calls = store.put_article, []
+
+        def put(article, prepared=None):
+            calls.append(article.id)
+            if len(calls) == 40:  # inside the second batch of 32
+                raise KeyboardInterrupt
+            return real(article, prepared)
+
+        store.put_article = put
+        with pytest.raises(KeyboardInterrupt):
+            bulk_ingest(specs, store, runner="local", batch_size=64, after_store=[])
+        del store.put_article
+        counts = store.runs(1)[0]["counts"]
+        assert 0 < store.count_articles() < len(calls) - 1
+        assert counts["stored"] + counts["new_version"] == store.count_articles()
+        resumed = bulk_ingest(specs, store, runner="local", batch_size=64, after_store=[])
+        assert resumed.shards_skipped == 0
+    assert snapshot(db) == reference[0]
+
+
+@pytest.mark.parametrize("alerts", ["--alerts", "--no-alerts"])  # no hooks at all: written in batches
+def test_cli_bulk_json(make_db, specs, reference, alerts):
     from click.testing import CliRunner
 
     from rasd.cli.main import cli
 
     db = make_db("cli.db")
     args = ["--db", str(db), "bulk", *specs, "--runner", "local", "--batch-size", "32", "--json", "--no-progress",
-            "--no-stories"]
+            "--no-stories", alerts]
     out = CliRunner().invoke(cli, args)
     assert out.exit_code == 1, out.output  # some inputs are rejected on purpose
     summary = json.loads(out.output)

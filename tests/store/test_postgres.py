@@ -102,7 +102,7 @@ def test_failed_write_leaves_nothing_half_done(store, monkeypatch):
     def boom(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("rasd.store.postgres.index_token_groups", boom)
+    monkeypatch.setattr(store, "_write_mentions", boom)  # after the history and article rows are written
     with pytest.raises(KeyboardInterrupt):
         store.put_article(v2)  # the history row was written before the interruption: rolled back too
     monkeypatch.undo()

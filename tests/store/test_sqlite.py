@@ -138,7 +138,7 @@ def test_failed_write_leaves_nothing_half_done(store, monkeypatch):
     def boom(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("rasd.store.sqlite.index_token_groups", boom)
+    monkeypatch.setattr(store, "_write_mentions", boom)  # after the article row is written
     with pytest.raises(KeyboardInterrupt):
         store.put_article(a)
     monkeypatch.undo()

@@ -84,6 +84,9 @@ class BulkProgress:
               help="Also detect entities and attributions; --no-analysis only cleans.")
 @click.option("--stories/--no-stories", default=True, show_default=True,
               help="Assign articles to stories as they are stored (vectors are computed in the workers).")
+@click.option("--alerts/--no-alerts", default=True, show_default=True,
+              help="Check watchlists as articles are stored. With --no-stories --no-alerts (an archive backfill; "
+                   "`rasd recluster` assigns stories later) the store is written in batches, the fastest way.")
 @click.option("--job", default=None, help="Job id for resumption. Default: derived from the inputs and stages.")
 @click.option("--restart", is_flag=True, help="Forget this job's progress and process every shard again.")
 @click.option("--max-bytes", default=50_000_000, show_default=True, help="Reject inputs larger than this.")
@@ -91,7 +94,8 @@ class BulkProgress:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def bulk(ctx: click.Context, inputs: tuple[str, ...], runner: str, workers: int | None, address: str | None,
-         batch_size: int, from_list: bool, stages: tuple[str, ...], analysis: bool, stories: bool, job: str | None,
+         batch_size: int, from_list: bool, stages: tuple[str, ...], analysis: bool, stories: bool, alerts: bool,
+         job: str | None,
          restart: bool, max_bytes: int, progress: bool | None, as_json: bool) -> None:
     """Ingest many folders, globs, zips, WARCs or JSONL shards in parallel; a killed run resumes.
 
@@ -113,7 +117,7 @@ def bulk(ctx: click.Context, inputs: tuple[str, ...], runner: str, workers: int 
         try:
             summary = bulk_ingest(specs, store, runner=runner, workers=workers or os.cpu_count() or 2,
                                   address=address, batch_size=batch_size, spec=spec, job=job, restart=restart,
-                                  on_shard=bar.update, on_plan=bar.plan, after_store=default_hooks(stories=stories),
+                                  on_shard=bar.update, on_plan=bar.plan, after_store=default_hooks(stories=stories, alerts=alerts),
                                   command=f"bulk --runner {runner} " + " ".join(inputs))
         except KeyboardInterrupt:
             bar.stop()

@@ -16,7 +16,8 @@ def save_events(conn: sqlite3.Connection, events: Iterable[Event], *, replace_ar
     """Insert or replace frames; with ``replace_articles`` an article's earlier frames are dropped first."""
     frames = [_frame(e) for e in events]
     arts = {a for f in frames for a, _ in f.evidence}
-    conn.execute("BEGIN IMMEDIATE")
+    nested = conn.in_transaction  # inside a store batch: a savepoint of it
+    conn.execute("SAVEPOINT rasd_events" if nested else "BEGIN IMMEDIATE")
     try:
         if replace_articles and arts:
             marks = ",".join("?" * len(arts))
@@ -33,9 +34,11 @@ def save_events(conn: sqlite3.Connection, events: Iterable[Event], *, replace_ar
                              [(f.id, a, s) for a, s in f.evidence])
             conn.executemany("INSERT OR IGNORE INTO event_entities(event_id, entity_id, role) VALUES (?,?,?)",
                              [(f.id, x, "actor") for x in f.actors] + [(f.id, x, "target") for x in f.targets])
-        conn.execute("COMMIT")
+        conn.execute("RELEASE rasd_events" if nested else "COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("ROLLBACK TO rasd_events" if nested else "ROLLBACK")
+        if nested:
+            conn.execute("RELEASE rasd_events")
         raise
     return len(frames)
 

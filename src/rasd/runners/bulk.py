@@ -1,13 +1,17 @@
 """``rasd bulk``: the ingest pipeline over many inputs in parallel, resumable shard by shard.
 
-Workers read and clean; this driver is the store's only writer. Each shard's
-articles are committed one by one (content-hash idempotent), then the shard is
+Workers read and clean, and prepare each article's JSON copy and search tokens;
+this driver is the store's only writer. Each shard's articles are committed one
+by one, or in batches of :data:`COMMIT_EVERY` when no after-store hook runs
+(content-hash idempotent), then the shard is
 marked done in ``bulk_progress``; a killed run, run again with the same job,
 skips done shards and redoes the one it was in without storing anything twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import resource
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +19,7 @@ from time import perf_counter
 
 from ..records import Article, Rejection
 from ..store.base import PutOutcome, Store
+from ..store.prepared import PreparedArticle
 from .executors import make_executor
 from .local import AfterStore, IngestSummary, StoryHook, default_hooks, finish_hooks, run_hooks
 from .shards import DEFAULT_BATCH, job_id, plan_shards
@@ -56,6 +61,10 @@ class BulkSummary(IngestSummary):
         return d
 
 
+#: articles the driver commits in one transaction (a store ``batch()``) when no after-store hook
+#: runs: one commit and one FTS5 segment per few dozen articles instead of per article
+COMMIT_EVERY = 32
+
 #: called once per shard after its items are committed (progress bars)
 OnShard = Callable[[ShardResult, BulkSummary], None]
 
@@ -88,6 +97,8 @@ def bulk_ingest(
     specs = list(specs)
     hooks = default_hooks() if after_store is None else after_store
     spec = spec or pipeline_spec(embed=any(isinstance(h, StoryHook) for h in hooks))
+    # no hook reads whole articles here: the workers send headers and prepared forms only
+    spec = dataclasses.replace(spec, headers_only=not hooks)
     job = job or job_id(specs, spec.stages)
     resumable = hasattr(store, "bulk_done") and hasattr(store, "bulk_mark")
     if restart and hasattr(store, "bulk_reset"):
@@ -133,8 +144,21 @@ def _commit_shard(store: Store, result: ShardResult, summary: BulkSummary, hooks
     """Write a shard's items in order, then record the shard (done, or failed to be retried)."""
     before = (summary.stored, summary.new_version, summary.unchanged, len(summary.rejected))
     summary.read += result.read
-    for i, item in enumerate(result.items):
-        _write(store, item, summary, hooks, result.vectors.get(i))
+    # hooks keep state outside the store (the story runtime's centroids): with them, one commit per
+    # article, so a rollback never undoes what they already counted
+    batch = getattr(store, "batch", None) if not hooks else None
+    every = COMMIT_EVERY if batch is not None else 1
+    for start in range(0, len(result.items), every):
+        chunk = range(start, min(start + every, len(result.items)))
+        counts = (summary.stored, summary.new_version, summary.unchanged, len(summary.rejected))
+        try:
+            with batch() if batch is not None else contextlib.nullcontext():
+                for i in chunk:
+                    _write(store, result.items[i], summary, hooks, result.vectors.get(i), result.prepared.get(i))
+        except BaseException:  # the chunk was rolled back: count nothing of it (it is redone on resume)
+            summary.stored, summary.new_version, summary.unchanged = counts[:3]
+            del summary.rejected[counts[3]:]
+            raise
     if result.note and result.note not in summary.notes:
         summary.notes.append(result.note)
     for name, (n, secs) in result.stages.items():
@@ -159,13 +183,14 @@ def _commit_shard(store: Store, result: ShardResult, summary: BulkSummary, hooks
 
 
 def _write(store: Store, item: Article | Rejection, summary: BulkSummary, hooks: list[AfterStore],
-           vectors: tuple | None = None) -> None:
+           vectors: tuple | None = None, prepared: PreparedArticle | None = None) -> None:
     """Store one item and count it exactly as :func:`rasd.runners.local.ingest` does.
 
-    Vectors a worker computed are stored before the hooks run, so story assignment
-    reads them (:func:`rasd.link.embeddings.ensure`) instead of encoding here.
+    The JSON copy and search tokens a worker prepared are written as they are; vectors a
+    worker computed are stored before the hooks run, so story assignment reads them
+    (:func:`rasd.link.embeddings.ensure`) instead of encoding here.
     """
-    result = summary.write(store, item)
+    result = summary.write(store, item, prepared)
     if result is None or not isinstance(item, Article):
         return
     if vectors is not None and hasattr(store, "put_embeddings") and (

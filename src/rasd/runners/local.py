@@ -11,6 +11,7 @@ from ..errors import RasdError
 from ..pipeline import Pipeline, default_pipeline
 from ..records import Article, RawDocument, Rejection
 from ..store.base import PutOutcome, PutResult, Store
+from ..store.prepared import PreparedArticle
 
 
 @dataclass(slots=True)
@@ -30,13 +31,15 @@ class IngestSummary:
     def rejected_by_reason(self) -> dict[str, int]:
         return dict(Counter(r.reason for r in self.rejected).most_common())
 
-    def write(self, store: Store, item: Article | Rejection) -> PutResult | None:
-        """Store an article (or record a rejection) and count it; the one place runners write."""
+    def write(self, store: Store, item: Article | Rejection, prepared: PreparedArticle | None = None) -> PutResult | None:
+        """Store an article (or record a rejection) and count it; the one place runners write.
+
+        ``prepared``: the article's JSON copy and search tokens, when a worker computed them."""
         if isinstance(item, Rejection):
             self.rejected.append(item)
             store.record_rejection(self.run_id, item)
             return None
-        result = store.put_article(item)
+        result = store.put_article(item) if prepared is None else store.put_article(item, prepared)
         if result.outcome is PutOutcome.STORED:
             self.stored += 1
         elif result.outcome is PutOutcome.NEW_VERSION:

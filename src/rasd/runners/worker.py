@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import ConfigError, RasdError
 from ..pipeline import CLEAN_STAGES, DEFAULT_INGEST, Pipeline
 from ..records import Article, Rejection
+from ..store.prepared import PreparedArticle, header, prepare
 from .shards import Shard
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ class PipelineSpec:
     #: also encode each article (tier-1 document and sentence vectors) so the driver's story hook,
     #: the single writer, finds them stored instead of encoding serially
     embed: bool = False
+    #: send back only each article's :func:`~rasd.store.prepared.header` with its prepared form,
+    #: for runs whose driver runs no after-store hook (nothing there reads the whole article)
+    headers_only: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -92,6 +96,9 @@ class ShardResult:
     error: str | None = None  # the shard failed as a whole (a worker crash or a bug)
     #: item index -> (encoder name, document vector, sentence vectors) when the spec asks for embeddings
     vectors: dict[int, tuple[str, Any, Any]] = field(default_factory=dict)
+    #: item index -> the article's JSON copy and search tokens, built here so the driver (the single
+    #: writer) only runs SQL: most of a write's CPU time moves into the parallel workers
+    prepared: dict[int, PreparedArticle] = field(default_factory=dict)
     note: str | None = None  # e.g. why embeddings could not be computed here
 
 
@@ -157,6 +164,9 @@ def process_shard(shard: Shard, spec: PipelineSpec) -> ShardResult:
                 out.raw_text = ""  # never stored; halves what goes back to the driver
                 if spec.embed:
                     _embed(out, len(result.items), result)
+                result.prepared[len(result.items)] = prepare(out)
+                if spec.headers_only:
+                    out = header(out)
             result.items.append(out)
     except Exception as exc:  # reading itself broke beyond what iter_inputs guards
         result.error = f"{type(exc).__name__}: {exc}"

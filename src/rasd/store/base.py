@@ -7,9 +7,12 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..records import Article, Rejection
+
+if TYPE_CHECKING:
+    from .prepared import PreparedArticle
 
 DEFAULT_DB = "rasd.db"
 
@@ -61,7 +64,7 @@ class RunRecord:
 class Store(Protocol):
     """What the pipeline, CLI and API need from storage."""
 
-    def put_article(self, article: Article) -> PutResult: ...
+    def put_article(self, article: Article, prepared: PreparedArticle | None = None) -> PutResult: ...
 
     def get_article(self, article_id: str) -> Article: ...
 

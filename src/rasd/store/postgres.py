@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ArticleNotFound, ConfigError, StoreError
-from ..records import Article, Rejection, article_from_dict, to_dict
+from ..records import Article, Rejection, article_from_dict
 from ..text.highlight import fts_query, snippet
 from ..text.normalize import index_token_groups
 from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
@@ -25,26 +25,19 @@ from .pg_events import PgEventTables
 from .pg_features import BulkMethods, LinkMethods, WatchMethods
 from .pg_migrations import pg_migrate
 from .pg_stories import PgStoryTables
+from .prepared import PreparedArticle, TokenGroups, decode_groups, prepared_for
 
 try:
     import psycopg
 except ImportError:  # pragma: no cover - exercised only without the optional dependency
     psycopg = None  # type: ignore[assignment]
 
-_NOT_STORED = ("raw_text", "hints")
 PUT_LOCK = 0x72617365  # advisory lock key: puts are serialised across processes, as SQLite's writer lock does
 _RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title): title counts twice, like bm25(2.0, 1.0)
 _MAX_POS = 16383  # tsvector positions are capped here
 _MAX_POSITIONS = 256  # and kept per lexeme up to this many
 _MAX_VECTOR_BYTES = 900_000  # tsvector values must stay under 1 MB
 _ITER_BATCH = 500
-
-
-def _dump(article: Article) -> str:
-    d = to_dict(article)
-    for key in _NOT_STORED:
-        d.pop(key, None)
-    return json.dumps(d, ensure_ascii=False)
 
 
 def _load(data: Any) -> Article:
@@ -71,10 +64,15 @@ def tsvector_literal(title: str, body: str) -> str:
     Body positions start one after a gap so a phrase cannot match across title and body,
     as FTS5 phrases cannot match across columns.
     """
+    return tsvector_from_groups(index_token_groups(title), index_token_groups(body))
+
+
+def tsvector_from_groups(title_groups: TokenGroups, body_groups: TokenGroups) -> str:
+    """:func:`tsvector_literal` from token groups already computed (:mod:`rasd.store.prepared`)."""
     positions: dict[str, list[str]] = {}
     pos = 0
-    for text, weight in ((title, "A"), (body, "B")):
-        for group in index_token_groups(text):
+    for groups, weight in ((title_groups, "A"), (body_groups, "B")):
+        for group in groups:
             pos += 1  # a group's alternatives share one position, so phrases still line up
             for lex in _lexemes(list(group)):
                 plist = positions.setdefault(lex, [])
@@ -116,6 +114,7 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
         self._lock = threading.RLock()
         self._depth = 0  # nesting of _tx()/_guard() blocks (the lock is re-entrant)
         self._broken = False  # a block was interrupted mid-protocol: reconnect before the next one
+        self._batch_failed = False  # a write inside the open batch failed: roll it back at its end
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
@@ -131,8 +130,11 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
 
     # ------------------------------------------------------------------ articles
 
-    def put_article(self, article: Article) -> PutResult:
-        """Insert, version or skip an article in one transaction (an interrupted run loses nothing stored)."""
+    def put_article(self, article: Article, prepared: PreparedArticle | None = None) -> PutResult:
+        """Insert, version or skip an article in one transaction (an interrupted run loses nothing stored).
+
+        ``prepared`` (:func:`rasd.store.prepared.prepare`, computed elsewhere) saves building the JSON
+        copy and search tokens here; it is ignored when it no longer matches the article."""
         with self._tx() as c:
             c.execute("SELECT pg_advisory_xact_lock(%s)", (PUT_LOCK,))
             dup = c.execute("SELECT id, version FROM articles WHERE content_hash = %s ORDER BY seq LIMIT 1",
@@ -149,29 +151,31 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
                           " content_hash = excluded.content_hash, replaced_at = excluded.replaced_at,"
                           " data = excluded.data", (article.id, version, old_hash, now(), old_data))
                 article.version = version + 1
-                vector = tsvector_literal(article.title, article.norm_text or article.text)
+                prep = prepared_for(article, prepared)
+                vector = tsvector_from_groups(decode_groups(prep.title_tokens), decode_groups(prep.body_tokens))
                 c.execute("UPDATE articles SET version=%s, content_hash=%s, source=%s, url=%s, fetched_at=%s,"
                           " ingested_at=%s, lang=%s, title=%s, published=%s, outlet=%s, date_doubtful=%s,"
                           " data=%s::json, search_tokens=%s::tsvector WHERE seq=%s",
-                          (*self._columns(article)[1:], vector, seq))
+                          (*self._columns(article, prep.data)[1:], vector, seq))
                 outcome = PutOutcome.NEW_VERSION
             else:
                 article.version = 1
-                vector = tsvector_literal(article.title, article.norm_text or article.text)
+                prep = prepared_for(article, prepared)
+                vector = tsvector_from_groups(decode_groups(prep.title_tokens), decode_groups(prep.body_tokens))
                 c.execute("INSERT INTO articles(id, version, content_hash, source, url, fetched_at, ingested_at,"
                           " lang, title, published, outlet, date_doubtful, data, search_tokens)"
                           " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::json,%s::tsvector)",
-                          (*self._columns(article), vector))
+                          (*self._columns(article, prep.data), vector))
                 outcome = PutOutcome.STORED
             self._write_mentions(c, article)
             return PutResult(outcome, article.id, article.version)
 
     @staticmethod
-    def _columns(a: Article) -> tuple:
+    def _columns(a: Article, data: str) -> tuple:
         pub = a.published
         return (a.id, a.version, a.content_hash, _clean(a.source), _clean(a.url), _clean(a.fetched_at), now(),
                 _clean(a.lang), _clean(a.title), _clean(pub.value) if pub else None, _clean(a.outlet),
-                bool(pub and pub.doubtful), _dump(a))
+                bool(pub and pub.doubtful), data)
 
     def get_article(self, article_id: str) -> Article:
         """Look up by full id or by a unique prefix of at least 4 characters."""
@@ -324,6 +328,16 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
     def _tx(self) -> _Transaction:
         return _Transaction(self, transaction=True)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit the writes made inside as one transaction, all or nothing (a write that fails inside
+        fails the batch, as in the SQLite store, even when the caller catches its error)."""
+        with self._tx():
+            self._batch_failed = False
+            yield
+            if self._batch_failed:
+                raise StoreError("a write in this batch failed: the whole batch was rolled back")
+
     def _guard(self) -> _Transaction:
         return _Transaction(self, transaction=False)
 
@@ -385,6 +399,8 @@ class _Transaction:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc is not None and not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit
             self.store._broken = True
+        if exc is not None and self._tx is not None and self.store._depth > 1:
+            self.store._batch_failed = True  # a write inside a batch failed: the batch fails
         try:
             if self._tx is not None:
                 self._tx.__exit__(exc_type, exc, tb)
