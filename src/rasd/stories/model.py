@@ -184,12 +184,15 @@ def lex_signal(f: ArticleFeatures, s: StoryState, idf: Idf) -> float | None:
     bag = s.terms.get(f.lang)
     if not bag or not f.terms:
         return None
-    a = {t: v * idf.term(t) for t, v in f.terms.items()}
-    dot = sum(w * bag[t] * idf.term(t) for t, w in a.items() if t in bag)
+    # Idf.term inlined: this runs for every candidate story of every arriving article, over the
+    # story's whole term bag, in the single writer
+    get, n1, log = idf.df.get, idf.n + 1, math.log
+    a = {t: v * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0) for t, v in f.terms.items()}
+    dot = sum(w * bag[t] * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0) for t, w in a.items() if t in bag)
     if dot <= 0:
         return 0.0
     na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum((v * idf.term(t)) ** 2 for t, v in bag.items()))
+    nb = math.sqrt(sum((v * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0)) ** 2 for t, v in bag.items()))
     return float(min(1.0, dot / (na * nb))) if na and nb else 0.0
 
 
