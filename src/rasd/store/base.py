@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "rasd.db"
 
+#: distinct article languages by a loose index scan, valid in SQLite and PostgreSQL: one probe of the
+#: lang index per language instead of reading all of it (DISTINCT visited every row: ~5 ms at 30,000)
+LANGUAGES_SQL = ("WITH RECURSIVE l(x) AS (SELECT min(lang) FROM articles UNION ALL"
+                 " SELECT (SELECT min(lang) FROM articles WHERE lang > l.x) FROM l WHERE l.x IS NOT NULL)"
+                 " SELECT x FROM l WHERE x IS NOT NULL")
+
 
 class PutOutcome(enum.StrEnum):
     STORED = "stored"  # a new article
@@ -71,6 +77,14 @@ class Store(Protocol):
     def list_articles(self, query: ArticleQuery | None = None) -> list[Article]: ...
 
     def count_articles(self, query: ArticleQuery | None = None) -> int: ...
+
+    def languages(self) -> list[str]:
+        """The distinct languages of stored articles, sorted."""
+        ...
+
+    def top_outlets(self, limit: int = 200) -> list[str]:
+        """Outlets by number of stored articles, most first."""
+        ...
 
     def iter_articles(self, query: ArticleQuery | None = None) -> Iterator[Article]: ...
 

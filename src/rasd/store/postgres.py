@@ -18,7 +18,7 @@ from ..errors import ArticleNotFound, ConfigError, StoreError
 from ..records import Article, Rejection, article_from_dict
 from ..text.highlight import fts_query, snippet
 from ..text.normalize import index_token_groups
-from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
+from .base import LANGUAGES_SQL, ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import now
 from .pg_entities import PgEntityTables
 from .pg_events import PgEventTables
@@ -247,6 +247,16 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
         with self._guard():
             return self.conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0]
 
+
+    def languages(self) -> list[str]:
+        with self._guard():
+            return [r[0] for r in self.conn.execute(LANGUAGES_SQL)]
+
+    def top_outlets(self, limit: int = 200) -> list[str]:
+        with self._guard():
+            return [r[0] for r in self.conn.execute(
+                "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY count(*) DESC, outlet"
+                " LIMIT %s", (limit,))]
     def versions(self, article_id: str) -> list[Article]:
         """Every stored version of an article, oldest first, the current one last."""
         current = self.get_article(article_id)

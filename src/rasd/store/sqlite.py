@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import ArticleNotFound, StoreError
 from ..records import Article, Rejection, article_from_dict
 from ..text.highlight import fts_query, snippet
-from .base import ArticleQuery, PutOutcome, PutResult, SearchHit
+from .base import LANGUAGES_SQL, ArticleQuery, PutOutcome, PutResult, SearchHit
 from .migrations import migrate, now
 from .prepared import PreparedArticle, alternative_tokens, main_tokens, prepared_for
 from .sqlite_entities import EntityTables
@@ -146,6 +146,16 @@ class SQLiteStore(EntityTables, WatchTables, LinkTables, StoryTables):
         where, args = self._where(query or ArticleQuery())
         return self.conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0]
 
+
+    def languages(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self.conn.execute(LANGUAGES_SQL)]
+
+    def top_outlets(self, limit: int = 200) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self.conn.execute(
+                "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY count(*) DESC, outlet"
+                " LIMIT ?", (limit,))]
     def versions(self, article_id: str) -> list[Article]:
         """Every stored version of an article, oldest first, the current one last."""
         current = self.get_article(article_id)
