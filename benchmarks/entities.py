@@ -8,7 +8,7 @@ the fixed held-out split of each NER corpus.
     python benchmarks/entities.py [--n 200] [--no-f1] [--stages]
 
 ``--stages`` also prints the CPU seconds of each step (tokens, gazetteer, features, crfsuite,
-resolution) in a second pass with cold feature caches: CPU time is steadier than wall time on a
+neural tagger where one ships, resolution) in a second pass with cold feature caches: CPU time is steadier than wall time on a
 shared machine, so compare versions by it.
 """
 
@@ -56,33 +56,48 @@ def _count(doc: tuple[str, str]) -> int:
 
 def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
     """CPU seconds per step of extract() over ``docs`` (the same work, split by step)."""
-    from rasd.entities.crf import featurizer, get_tagger
+    from rasd.entities.crf import featurizer, get_tagger, marginals
     from rasd.entities.features import gaz_tags
     from rasd.entities.gazetteer import get_gazetteer
+    from rasd.entities.neural import get_net
     from rasd.entities.resolve import resolve
     from rasd.entities.tokenize import is_arabic_script, sentences, tokenize
 
     gaz, clock = get_gazetteer(), time.process_time
     for lang in ("ar", "fa"):
         featurizer(lang)._cache.clear()
-    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "resolve"), 0.0)
+        if get_net(lang) is not None:
+            get_net(lang)._types.clear()
+    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "neural", "resolve"), 0.0)
     for text, lang in docs:
         t = clock()
         sents = sentences(text, tokenize(text))
         out["tokens"] += clock() - t
-        for sent in sents:
+        t = clock()
+        matches = [gaz.match(sent) for sent in sents]
+        out["gazetteer"] += clock() - t
+        keep = [i for i, sent in enumerate(sents) if any(is_arabic_script(tok.text) for tok in sent)]
+        t = clock()
+        words = [[tok.text for tok in sents[i]] for i in keep]
+        gts = [gaz_tags(len(sents[i]), matches[i], gaz) for i in keep]
+        feats = [featurizer(lang).sentence(w, g) for w, g in zip(words, gts, strict=True)]
+        out["features"] += clock() - t
+        tagger, net = get_tagger(lang), get_net(lang)
+        if net is None:
             t = clock()
-            matches = gaz.match(sent)
-            out["gazetteer"] += clock() - t
-            if not any(is_arabic_script(tok.text) for tok in sent):
-                continue
-            t = clock()
-            feats = featurizer(lang).sentence([tok.text for tok in sent], gaz_tags(len(sent), matches, gaz))
-            out["features"] += clock() - t
-            t = clock()
-            tagger = get_tagger(lang)
-            [tagger.marginal(y, k) for k, y in enumerate(tagger.tag(feats)) if y != "O"]
+            for f in feats:
+                [tagger.marginal(y, k) for k, y in enumerate(tagger.tag(f)) if y != "O"]
             out["crfsuite"] += clock() - t
+        else:  # network first: its probabilities decide which CRF marginals are asked for
+            t = clock()
+            p_nn = net.probs(words, gts)
+            out["neural"] += clock() - t
+            t = clock()
+            crf = [marginals(tagger, f, net.labels, p) for f, p in zip(feats, p_nn, strict=True)]
+            out["crfsuite"] += clock() - t
+            t = clock()
+            net.mix(crf, p_nn)
+            out["neural"] += clock() - t
         found = entities.detect(text, lang, include_norp=True)
         t = clock()
         resolve(found)
@@ -123,7 +138,7 @@ def main() -> int:
     if args.stages:
         print("CPU seconds per step:", json.dumps(stage_seconds(docs)))
     data = resources.files("rasd").joinpath("data/entities")
-    sizes = {f.name: len(f.read_bytes()) for f in data.iterdir() if f.name.endswith((".crfsuite", ".json.gz"))}
+    sizes = {f.name: len(f.read_bytes()) for f in data.iterdir() if f.name.endswith((".crfsuite", ".json.gz", ".npz"))}
     print("NER model files: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(sizes.items())))
     if not args.no_f1:
         for lang in ("ar", "fa"):

@@ -6,10 +6,13 @@ import threading
 from contextlib import ExitStack
 from importlib import resources
 
+import numpy as np
+
 from ..errors import ConfigError
 from .evaluate import COARSE, spans
 from .features import Featurizer, gaz_tags
 from .gazetteer import GazMatch, get_gazetteer
+from .neural import get_net
 from .tokenize import Token, tokens_of
 
 MODEL_LANGS = ("ar", "fa")
@@ -93,14 +96,72 @@ def to_bio(tags: list[str]) -> list[str]:
 
 
 def tag_with_probs(tokens: list[Token], matches: list[GazMatch], lang: str) -> tuple[list[str], list[float]] | None:
-    """BIO tags for one sentence and each tag's marginal probability; None without a model."""
+    """BIO tags for one sentence and each tag's probability; None without a model."""
+    return tag_sentences([tokens], [matches], lang)[0]
+
+
+def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]],
+                  lang: str) -> list[tuple[list[str], list[float]] | None]:
+    """BIO tags and per-tag probabilities of several sentences (one article): the CRF alone, or,
+    where a neural tagger ships (``neural.get_net``), the CRF's marginals mixed with the network's
+    probabilities (weighted geometric mean, weight ``net.alpha`` on the CRF) and decoded under the
+    BILOU constraints; all sentences go through the network in one batch."""
     tagger = get_tagger(lang)
-    if tagger is None or not tokens:
-        return None
-    feats = featurizer(lang).sentence([t.text for t in tokens], gaz_tags(len(tokens), matches, get_gazetteer()))
-    raw = tagger.tag(feats)
-    probs = [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
-    return to_bio(raw), probs
+    out: list[tuple[list[str], list[float]] | None] = [None] * len(sents)
+    if tagger is None:
+        return out
+    gaz = get_gazetteer()
+    fz = featurizer(lang)
+    idx = [i for i, s in enumerate(sents) if s]
+    gts = [gaz_tags(len(sents[i]), matches[i], gaz) for i in idx]
+    words = [[t.text for t in sents[i]] for i in idx]
+    feats = [fz.sentence(w, g) for w, g in zip(words, gts, strict=True)]
+    net = get_net(lang)
+    if net is None:
+        for i, f in zip(idx, feats, strict=True):
+            raw = tagger.tag(f)
+            out[i] = to_bio(raw), [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
+        return out
+    p_nn = net.probs(words, gts)
+    p_crf = [marginals(tagger, f, net.labels, pn) for f, pn in zip(feats, p_nn, strict=True)]
+    for i, (path, q) in zip(idx, net.mix(p_crf, p_nn), strict=True):
+        raw = [net.labels[y] for y in path]
+        out[i] = to_bio(raw), [float(q[k, y]) if raw[k] != "O" else 1.0 for k, y in enumerate(path)]
+    return out
+
+
+def marginals(tagger, feats: list, labels: list[str], hint: np.ndarray | None = None, sure: float = 0.999,
+              floor: float = 0.005) -> np.ndarray:
+    """[len, labels] marginal probabilities of one sentence (0 for labels the model lacks).
+
+    One crfsuite call per label and token is most of the cost, so with ``hint`` (the neural
+    tagger's probabilities) it asks only where the answer can matter: the O marginal of every
+    token; the other labels only where that is below ``sure``, and only those the network gives
+    at least ``floor`` (a label both models doubt cannot win the mix). Labels not asked share the
+    rest of the token's mass evenly."""
+    tagger.set(feats)
+    known = set(tagger.labels())
+    marginal = tagger.marginal
+    n, o = len(feats), labels.index("O")
+    other = [j for j, lab in enumerate(labels) if lab in known and j != o]
+    out = np.zeros((n, len(labels)))
+    if hint is None:
+        for j in [o, *other]:
+            out[:, j] = [marginal(labels[j], t) for t in range(n)]
+        return out
+    p_o = np.array([marginal("O", t) for t in range(n)])
+    out[:, o] = p_o
+    out[:, other] = ((1.0 - p_o) / max(1, len(other)))[:, None]
+    for t in np.flatnonzero(p_o < sure):
+        ask = [j for j in other if hint[t, j] >= floor]
+        if not ask:
+            continue
+        got = [marginal(labels[j], int(t)) for j in ask]
+        rest = [j for j in other if j not in ask]
+        out[t, ask] = got
+        if rest:
+            out[t, rest] = max(0.0, 1.0 - p_o[t] - sum(got)) / len(rest)
+    return out
 
 
 def tag_tokens(tokens: list[Token], matches: list[GazMatch], lang: str) -> list[str] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..records import Mention
-from .crf import get_tagger, tag_with_probs
+from .crf import get_tagger, tag_sentences
 from .evaluate import spans
 from .gazetteer import GazMatch, get_gazetteer
 from .tokenize import Token, is_arabic_script, sentences, tokenize
@@ -40,10 +40,15 @@ def detect(text: str, lang: str, *, article_id: str = "", include_norp: bool = F
     out: list[Mention] = []
     # Arabic-script text in a language without its own model (und, ur, ps...) uses the Arabic one
     model_lang = lang if get_tagger(lang) is not None else "ar"
-    for sent in sentences(text, tokenize(text)):
-        matches = gaz.match(sent)
-        tagged = tag_with_probs(sent, matches, model_lang) if any(is_arabic_script(t.text) for t in sent) else None
-        crf = _crf_spans(*tagged) if tagged is not None else _english_spans(sent)
+    sents = sentences(text, tokenize(text))
+    all_matches = [gaz.match(sent) for sent in sents]
+    arabic = [i for i, sent in enumerate(sents) if any(is_arabic_script(t.text) for t in sent)]
+    tagged: list = [None] * len(sents)
+    for i, res in zip(arabic, tag_sentences([sents[i] for i in arabic], [all_matches[i] for i in arabic], model_lang),
+                      strict=True):
+        tagged[i] = res
+    for sent, matches, res in zip(sents, all_matches, tagged, strict=True):
+        crf = _crf_spans(*res) if res is not None else _english_spans(sent)
         for s, e, typ, score in _merge(matches, crf, gaz, include_norp):
             start, end = _offsets(sent, matches, s, e)
             out.append(Mention(article_id, start, end, text[start:end], typ, None, score))
