@@ -98,7 +98,8 @@ def bulk_ingest(
     hooks = default_hooks() if after_store is None else after_store
     spec = spec or pipeline_spec(embed=any(isinstance(h, StoryHook) for h in hooks))
     # no hook reads whole articles here: the workers send headers and prepared forms only
-    spec = dataclasses.replace(spec, headers_only=not hooks)
+    spec = dataclasses.replace(spec, headers_only=not hooks,
+                               search_vector=bool(getattr(store, "wants_search_vector", False)))
     job = job or job_id(specs, spec.stages)
     resumable = hasattr(store, "bulk_done") and hasattr(store, "bulk_mark")
     if restart and hasattr(store, "bulk_reset"):

@@ -42,6 +42,8 @@ class PipelineSpec:
     #: send back only each article's :func:`~rasd.store.prepared.header` with its prepared form,
     #: for runs whose driver runs no after-store hook (nothing there reads the whole article)
     headers_only: bool = False
+    #: also build the PostgreSQL store's tsvector literal (the store says so: ``wants_search_vector``)
+    search_vector: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -164,7 +166,7 @@ def process_shard(shard: Shard, spec: PipelineSpec) -> ShardResult:
                 out.raw_text = ""  # never stored; halves what goes back to the driver
                 if spec.embed:
                     _embed(out, len(result.items), result)
-                result.prepared[len(result.items)] = prepare(out)
+                result.prepared[len(result.items)] = prepare(out, search_vector=spec.search_vector)
                 if spec.headers_only:
                     out = header(out)
             result.items.append(out)

@@ -107,6 +107,9 @@ def tsquery_literal(text: str) -> str:
 class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, BulkMethods, PgStoryTables):
     """Articles, version history, full-text search, runs, rejections and feed state in PostgreSQL."""
 
+    #: ``rasd bulk`` workers also build the tsvector literal for this store (:func:`prepared.prepare`)
+    wants_search_vector = True
+
     def __init__(self, url: str):
         if psycopg is None:
             raise ConfigError('the PostgreSQL backend needs psycopg: pip install "psycopg[binary]"')
@@ -152,7 +155,8 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
                           " data = excluded.data", (article.id, version, old_hash, now(), old_data))
                 article.version = version + 1
                 prep = prepared_for(article, prepared)
-                vector = tsvector_from_groups(decode_groups(prep.title_tokens), decode_groups(prep.body_tokens))
+                vector = prep.search_vector or tsvector_from_groups(decode_groups(prep.title_tokens),
+                                                                   decode_groups(prep.body_tokens))
                 c.execute("UPDATE articles SET version=%s, content_hash=%s, source=%s, url=%s, fetched_at=%s,"
                           " ingested_at=%s, lang=%s, title=%s, published=%s, outlet=%s, date_doubtful=%s,"
                           " data=%s::json, search_tokens=%s::tsvector WHERE seq=%s",
@@ -161,7 +165,8 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
             else:
                 article.version = 1
                 prep = prepared_for(article, prepared)
-                vector = tsvector_from_groups(decode_groups(prep.title_tokens), decode_groups(prep.body_tokens))
+                vector = prep.search_vector or tsvector_from_groups(decode_groups(prep.title_tokens),
+                                                                   decode_groups(prep.body_tokens))
                 c.execute("INSERT INTO articles(id, version, content_hash, source, url, fetched_at, ingested_at,"
                           " lang, title, published, outlet, date_doubtful, data, search_tokens)"
                           " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::json,%s::tsvector)",
