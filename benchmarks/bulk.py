@@ -1,11 +1,13 @@
 """Bulk ingest throughput: articles/s for 1 and 2 workers with each runner (local, mp, ray).
 
     python benchmarks/bulk.py [--limit 1500] [--repeat 2] [--runners local,mp,ray] [--workers 1,2]
+                              [--stories] [--postgres]
 
 Reads the Arabic news corpus in /work/shared/data/news/saudinewsnet/*.zip (31k
 articles in 18 daily zips of one JSON array each), takes the first ``--limit``
 articles and writes them as JSONL shards of ``--shard-size`` records (untimed),
-then runs ``rasd bulk``'s pipeline over them into a fresh SQLite store, once per
+then runs ``rasd bulk``'s pipeline over them into a fresh SQLite store (``--postgres``: a fresh
+database on a throwaway loopback PostgreSQL server), once per
 (runner, workers) in a fresh process, 1 and 2 workers back to back, ``--repeat``
 times. ``--zips`` uses the zips themselves (one shard per zip) instead.
 
@@ -67,11 +69,11 @@ def one(runner: str, workers: int, inputs: list[str], db: str, analysis: bool, s
     from rasd.runners.bulk import bulk_ingest
     from rasd.runners.local import default_hooks
     from rasd.runners.worker import pipeline_spec
-    from rasd.store.sqlite import SQLiteStore
+    from rasd.store.base import open_store
 
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:  # a SQLite file, or a postgresql:// URL (--postgres)
         summary = bulk_ingest(inputs, store, runner=runner, workers=workers, batch_size=64,
                               spec=pipeline_spec(analysis=analysis, embed=stories),
                               after_store=default_hooks(alerts=False) if stories else [])
@@ -116,6 +118,9 @@ def main() -> None:
                     help="cleaning stages only (no entities, no attributions)")
     ap.add_argument("--stories", action="store_true",
                     help="also encode in the workers and assign stories in the driver (rasd ingest's default)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="write to a throwaway PostgreSQL server on loopback (tests/support/postgres.py: "
+                         "needs the server binaries; fsync off) instead of SQLite files")
     ap.add_argument("--json", type=Path, help="also write every run's figures here")
     ap.add_argument("--one", nargs=4, metavar=("RUNNER", "WORKERS", "DB", "INPUTS_JSON"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -133,6 +138,24 @@ def main() -> None:
             print("ray is not installed: skipping the ray runner")
             runners.remove("ray")
     counts = [int(w) for w in args.workers.split(",")]
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from support.postgres import start_server
+
+        server, why = start_server()
+        if server is None:
+            raise SystemExit(f"--postgres: {why}")
+        print("store: a throwaway PostgreSQL server on loopback (fsync off)")
+    try:
+        _runs(args, runners, counts, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _runs(args: argparse.Namespace, runners: list[str], counts: list[int], server: object | None) -> None:
+    """Every (repeat, runner, workers) run, each in a fresh process and a fresh store."""
     with tempfile.TemporaryDirectory() as tmp:
         if args.zips:
             inputs = sorted(glob.glob(args.corpus))
@@ -145,7 +168,8 @@ def main() -> None:
         for rep in range(args.repeat):
             for runner in runners:
                 for w in (counts if runner != "local" else [1]):
-                    db = str(Path(tmp) / f"{runner}-{w}-{rep}.db")
+                    db = (server.create_db(migrated=True) if server is not None  # type: ignore[attr-defined]
+                          else str(Path(tmp) / f"{runner}-{w}-{rep}.db"))
                     out = subprocess.run([sys.executable, __file__, "--one", runner, str(w), db, json.dumps(inputs)]
                                          + ([] if args.analysis else ["--no-analysis"])
                                          + (["--stories"] if args.stories else []),
