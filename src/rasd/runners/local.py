@@ -39,7 +39,7 @@ class IngestSummary:
             self.rejected.append(item)
             store.record_rejection(self.run_id, item)
             return None
-        result = store.put_article(item) if prepared is None else store.put_article(item, prepared)
+        result = store.put_article(item, prepared)
         if result.outcome is PutOutcome.STORED:
             self.stored += 1
         elif result.outcome is PutOutcome.NEW_VERSION:

@@ -146,7 +146,6 @@ class SQLiteStore(EntityTables, WatchTables, LinkTables, StoryTables):
         where, args = self._where(query or ArticleQuery())
         return self.conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0]
 
-
     def languages(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self.conn.execute(LANGUAGES_SQL)]
@@ -156,6 +155,7 @@ class SQLiteStore(EntityTables, WatchTables, LinkTables, StoryTables):
             return [r[0] for r in self.conn.execute(
                 "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY count(*) DESC, outlet"
                 " LIMIT ?", (limit,))]
+
     def versions(self, article_id: str) -> list[Article]:
         """Every stored version of an article, oldest first, the current one last."""
         current = self.get_article(article_id)
@@ -232,7 +232,7 @@ class SQLiteStore(EntityTables, WatchTables, LinkTables, StoryTables):
         return [r[0] for r in self.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self.conn, self)
+        return _Transaction(self)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -308,8 +308,8 @@ class _Transaction:
     undo most of what batching saves. A write that fails inside a batch therefore fails the
     whole batch: it is rolled back even when the caller catches the error."""
 
-    def __init__(self, conn: sqlite3.Connection, store: SQLiteStore | None = None):
-        self.conn = conn
+    def __init__(self, store: SQLiteStore):
+        self.conn = store.conn
         self.store = store
         self.nested = False
 
@@ -322,5 +322,5 @@ class _Transaction:
     def __exit__(self, exc_type: object, *_: object) -> None:
         if not self.nested:
             self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-        elif exc_type and self.store is not None:
+        elif exc_type:
             self.store._batch_failed = True

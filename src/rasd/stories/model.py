@@ -79,6 +79,12 @@ class Idf:
     def term(self, t: str) -> float:
         return math.log((self.n + 1) / (self.df.get("t:" + t, 0) + 1)) + 1.0
 
+    def weighted_norm(self, terms: dict[str, float]) -> float:
+        """The length of ``terms`` weighted by :meth:`term`, with :meth:`term` inlined: it runs over
+        a candidate story's whole term bag for every arriving article, in the single writer."""
+        get, n1, log = self.df.get, self.n + 1, math.log
+        return math.sqrt(sum((v * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0)) ** 2 for t, v in terms.items()))
+
     def entity(self, e: str) -> float:
         return math.log((self.n + 1) / (self.df.get("e:" + e, 0) + 1)) + 1.0
 
@@ -184,15 +190,12 @@ def lex_signal(f: ArticleFeatures, s: StoryState, idf: Idf) -> float | None:
     bag = s.terms.get(f.lang)
     if not bag or not f.terms:
         return None
-    # Idf.term inlined: this runs for every candidate story of every arriving article, over the
-    # story's whole term bag, in the single writer
-    get, n1, log = idf.df.get, idf.n + 1, math.log
-    a = {t: v * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0) for t, v in f.terms.items()}
-    dot = sum(w * bag[t] * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0) for t, w in a.items() if t in bag)
+    a = {t: v * idf.term(t) for t, v in f.terms.items()}
+    dot = sum(w * bag[t] * idf.term(t) for t, w in a.items() if t in bag)
     if dot <= 0:
         return 0.0
     na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum((v * (log(n1 / (get("t:" + t, 0) + 1)) + 1.0)) ** 2 for t, v in bag.items()))
+    nb = idf.weighted_norm(bag)
     return float(min(1.0, dot / (na * nb))) if na and nb else 0.0
 
 
