@@ -91,6 +91,11 @@ def tsvector_from_groups(title_groups: TokenGroups, body_groups: TokenGroups) ->
     return " ".join(out)
 
 
+def _search_vector(prep: PreparedArticle) -> str:
+    """The tsvector literal a worker built, else built here from the prepared token groups."""
+    return prep.search_vector or tsvector_from_groups(decode_groups(prep.title_tokens), decode_groups(prep.body_tokens))
+
+
 def tsquery_literal(text: str) -> str:
     """The tsquery for a user query: rasd's stemmed tokens ANDed, "quoted" parts as phrases.
 
@@ -155,8 +160,7 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
                           " data = excluded.data", (article.id, version, old_hash, now(), old_data))
                 article.version = version + 1
                 prep = prepared_for(article, prepared)
-                vector = prep.search_vector or tsvector_from_groups(decode_groups(prep.title_tokens),
-                                                                   decode_groups(prep.body_tokens))
+                vector = _search_vector(prep)
                 c.execute("UPDATE articles SET version=%s, content_hash=%s, source=%s, url=%s, fetched_at=%s,"
                           " ingested_at=%s, lang=%s, title=%s, published=%s, outlet=%s, date_doubtful=%s,"
                           " data=%s::json, search_tokens=%s::tsvector WHERE seq=%s",
@@ -165,8 +169,7 @@ class PostgresStore(PgEntityTables, PgEventTables, WatchMethods, LinkMethods, Bu
             else:
                 article.version = 1
                 prep = prepared_for(article, prepared)
-                vector = prep.search_vector or tsvector_from_groups(decode_groups(prep.title_tokens),
-                                                                   decode_groups(prep.body_tokens))
+                vector = _search_vector(prep)
                 c.execute("INSERT INTO articles(id, version, content_hash, source, url, fetched_at, ingested_at,"
                           " lang, title, published, outlet, date_doubtful, data, search_tokens)"
                           " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::json,%s::tsvector)",
