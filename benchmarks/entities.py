@@ -25,6 +25,7 @@ from pathlib import Path
 
 from rasd import entities
 from rasd.entities.crf import tag_words
+from rasd.entities.detect import detect_tags
 from rasd.entities.evaluate import load_split, score
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -105,9 +106,11 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in out.items()}
 
 
-def heldout_f1(lang: str) -> dict:
+def heldout_f1(lang: str, merged: bool = False) -> dict:
+    """Held-out scores of the tagger alone, or (``merged``) of what ``rasd ner`` emits."""
     _, test = load_split(SHARED / "data" / "ner", lang)
-    return score([t for _, t in test], [tag_words(words, lang) for words, _ in test])
+    tag = detect_tags if merged else tag_words
+    return score([t for _, t in test], [tag(words, lang) for words, _ in test])
 
 
 def main() -> int:
@@ -142,10 +145,11 @@ def main() -> int:
     print("NER model files: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(sizes.items())))
     if not args.no_f1:
         for lang in ("ar", "fa"):
-            r = heldout_f1(lang)
-            per_type = ", ".join(f"{t} {r[t]['f1']}" for t in ("PER", "ORG", "LOC"))
-            print(f"held-out {lang}: P {r['micro']['precision']} R {r['micro']['recall']} "
-                  f"F1 {r['micro']['f1']} ({per_type})")
+            for merged, what in ((False, "tagger"), (True, "tagger + gazetteer")):
+                r = heldout_f1(lang, merged)
+                per_type = ", ".join(f"{t} {r[t]['f1']}" for t in ("PER", "ORG", "LOC"))
+                print(f"held-out {lang} ({what}): P {r['micro']['precision']} R {r['micro']['recall']} "
+                      f"F1 {r['micro']['f1']} ({per_type})")
     return 0
 
 

@@ -24,9 +24,9 @@ from shared_text import MissingShared, load_gold  # noqa: E402
 
 from rasd.entities import extract as extract_mentions
 from rasd.entities import get_entity
-from rasd.entities.resolve import unknown_id
+from rasd.entities.resolve import resolve, unknown_id
 from rasd.events import extract_sentence
-from rasd.records import PublishedDate
+from rasd.records import Mention, PublishedDate
 
 GOLD = Path(__file__).parent / "data" / "events_dev.jsonl"
 
@@ -34,6 +34,10 @@ GOLD = Path(__file__).parent / "data" / "events_dev.jsonl"
 def resolve_name(name: str, lang: str) -> str:
     if ":" in name or get_entity(name) is not None:
         return name
+    for typ in ("LOC", "ORG", "PER"):  # a bare name, no context: the tagger would not tag it alone
+        eid = resolve([Mention("gold", 0, len(name), name, typ)])[0].entity_id
+        if eid and not eid.startswith("x:"):
+            return eid
     ms = [m for m in extract_mentions(name, lang) if m.entity_id]
     return ms[0].entity_id if ms else unknown_id(name)
 

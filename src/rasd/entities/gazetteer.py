@@ -88,7 +88,8 @@ class Gazetteer:
         lst.append(cand)
         self.max_len[key[0]] = max(self.max_len.get(key[0], 0), len(key))
 
-    def _salient(self, eid: str) -> bool:
+    def salient(self, eid: str) -> bool:
+        """Curated names, countries and capitals: known well enough to stand without the tagger."""
         return _salient_entity(self.entities[eid])
 
     def lookup(self, name: str) -> list[str]:
@@ -158,7 +159,7 @@ class Gazetteer:
         keep = []
         short_cut = cut and len(raw) == 1 and len(norm_token(raw[0].text)) - cut - back <= 3
         for c in cands:
-            if short_cut and not self._salient(c.eid):
+            if short_cut and not self.salient(c.eid):
                 continue  # لجنة is not ل + جنة (a town): short stems only for countries / curated names
             if not is_arabic_script(raw[0].text) and raw[0].text[:1].isalpha():
                 if c.acronym and not text_cased.isupper():

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..records import Entity, Mention
 from .gazetteer import Candidate, Gazetteer, get_gazetteer
-from .tokenize import tokenize
+from .lexicons import triggers
+from .tokenize import norm_token, prefix_variants, tokenize
 from .translit import name_key
 
 _KIND_PRIOR = {"curated": 2.0, "country": 1.5, "capital": 0.9, "city": 0.5}
@@ -23,17 +24,32 @@ _COMPATIBLE = {"PER": {"PER"}, "ORG": {"ORG"}, "LOC": {"LOC"}, "NORP": {"LOC"}}
 
 
 def candidates(mention: Mention, gaz: Gazetteer | None = None) -> list[Candidate]:
-    """Gazetteer candidates whose name covers the whole mention text."""
+    """Gazetteer candidates of the name the mention text is: the whole text, or one name with only
+    cue words of the mention's type around it (``محافظة أسيوط``, ``استان اصفهان``, ``الرئيس ...``),
+    as the tagger's spans often are. An ORG mention that is exactly a country (its team or its
+    government) takes the country."""
     gaz = gaz or get_gazetteer()
     toks = tokenize(mention.text)
     if not toks:
         return []
     found = gaz.match(toks)
-    if len(found) != 1 or found[0].first != 0 or found[0].last != len(toks):
+    if len(found) != 1:
+        return []
+    m = found[0]
+    whole = m.first == 0 and m.last == len(toks)
+    if not whole and not all(_is_cue(t.text, mention.type) for t in toks[:m.first] + toks[m.last:]):
         return []
     want_demonym = mention.type == "NORP"
     ok = _COMPATIBLE.get(mention.type, {mention.type})
-    return [c for c in found[0].candidates if c.demonym == want_demonym and gaz.entities[c.eid]["type"] in ok]
+    out = [c for c in m.candidates if c.demonym == want_demonym and gaz.entities[c.eid]["type"] in ok]
+    if not out and whole and mention.type == "ORG":
+        out = [c for c in m.candidates if not c.demonym and gaz.entities[c.eid].get("kind") == "country"]
+    return out
+
+
+def _is_cue(word: str, typ: str) -> bool:
+    cues = triggers()
+    return any(cues.get(form) == typ for form, _ in prefix_variants(norm_token(word)))
 
 
 def unknown_id(text: str) -> str:

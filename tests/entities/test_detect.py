@@ -1,0 +1,89 @@
+"""How tagger spans and gazetteer matches merge, and how the merged spans resolve (sentences
+written for these tests; tagger spans given by hand so the rules are tested, not the model)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from rasd.entities.detect import detect_tags
+from rasd.entities.evaluate import load_split, score
+from rasd.entities.gazetteer import get_gazetteer
+from rasd.entities.resolve import candidates
+from rasd.entities.tokenize import tokenize
+from rasd.records import Mention
+
+detect_mod = importlib.import_module("rasd.entities.detect")  # the package re-exports detect()
+
+
+def merged(text: str, crf: list[tuple[int, int, str]], tagged: bool = True) -> list[tuple[str, str]]:
+    gaz = get_gazetteer()
+    toks = tokenize(text)
+    spans = detect_mod._merge(gaz.match(toks), [(s, e, t, 0.9) for s, e, t in crf], gaz, False, tagged=tagged)
+    return [(" ".join(t.text for t in toks[s:e]), typ) for s, e, typ, _ in spans]
+
+
+def test_tagger_span_around_a_place_wins():
+    # "studied at the University of Tripoli": an ORG, not the city inside it
+    assert merged("درس في جامعة طرابلس", [(2, 4, "ORG")]) == [("جامعة طرابلس", "ORG")]
+
+
+def test_tagger_type_wins_on_the_same_span():
+    # "the Middle East" tagged as a region, though a newspaper's curated name contains the words
+    assert merged("أزمة في الشرق الأوسط", [(2, 4, "LOC")]) == [("الشرق الأوسط", "LOC")]
+
+
+def test_curated_name_the_tagger_only_partly_found_stays_whole():
+    text = "تبنى تنظيم القاعدة في بلاد المغرب الإسلامي الهجوم"
+    assert merged(text, [(4, 6, "LOC")]) == [("تنظيم القاعدة في بلاد المغرب الإسلامي", "ORG")]
+
+
+def test_gazetteer_adds_known_names_but_a_lone_town_needs_the_tagger():
+    text = "وصل الوفد إلى مصر ثم إلى دمنهور"
+    assert merged(text, []) == [("مصر", "LOC")]  # a country stands alone, a town name does not
+    assert merged(text, [(6, 7, "LOC")]) == [("مصر", "LOC"), ("دمنهور", "LOC")]
+    # text no model tags (capitalisation rules only): every known name is kept
+    assert merged(text, [], tagged=False) == [("مصر", "LOC"), ("دمنهور", "LOC")]
+
+
+def test_org_named_after_a_place_wins_over_the_place_without_a_tagger():
+    assert merged("The Bank of Egypt said", [(1, 4, "ORG")], tagged=False) == [("Bank of Egypt", "ORG")]
+    assert merged("NATO and Egypt", [(0, 3, "ORG")], tagged=False) == [("NATO", "ORG"), ("Egypt", "LOC")]
+
+
+@pytest.mark.parametrize(
+    ("text", "typ", "eid"),
+    [
+        ("محافظة أسيوط", "LOC", "city:359783"),  # place cue word + town
+        ("استان اصفهان", "LOC", "city:418863"),
+        ("آمریکا", "ORG", "country:US"),  # a country as a team or a government
+        ("جامعة طرابلس", "ORG", None),  # an ORG cue word does not make the town an ORG
+        ("مدينة طرابلس الجديدة", "LOC", None),  # a non-cue word beside the name
+    ],
+)
+def test_tagger_spans_resolve_to_the_name_inside_them(text, typ, eid):
+    got = {c.eid for c in candidates(Mention("t", 0, len(text), text, typ))}
+    if eid is None:
+        assert not got
+    else:
+        assert eid in got
+
+
+def test_detect_tags_agree_with_detect():
+    words = ["قال", "وزير", "الخارجية", "المصري", "في", "القاهرة", "إن", "وفدا", "من", "مصر", "زار", "ليبيا"]
+    tags = detect_tags(words, "ar")
+    assert len(tags) == len(words)
+    tagged = {words[i] for i, t in enumerate(tags) if t != "O"}
+    found = {m.text for m in detect_mod.detect(" ".join(words), "ar")}
+    assert tagged == {w for f in found for w in f.split()}
+    assert {"القاهرة", "مصر", "ليبيا"} <= tagged
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "floor"), [("ar", 78.5), ("fa", 75.5)])
+def test_heldout_f1_of_merged_mentions(shared_dir, lang, floor):
+    """What `rasd ner` emits (tagger + gazetteer), scored like the tagger alone (data card)."""
+    _, test = load_split(shared_dir / "data" / "ner", lang)
+    res = score([t for _, t in test], [detect_tags(words, lang) for words, _ in test])
+    assert res["micro"]["f1"] >= floor, res
