@@ -50,6 +50,15 @@ LANG_PARAMS: dict[str, dict] = {"fa": {"c1": 0.05, "c2": 0.1}}  # per-language o
 # Train on ArmanPersoNER's own fac/pro/event labels (mapped back to LOC/MISC when tagging)?
 FINE_TYPES = {"ar": False, "fa": False}
 # (c1, c2) pairs compared by --validate
+#: distillation (scripts/ner_distill.py): teacher-tagged news added to the gold training part; the
+#: settings were chosen on validation block 9 (least-sure word >= min_conf, gold counted twice)
+SILVER: dict[str, dict] = {"fa": {"min_conf": 0.5, "gold_copies": 2}}
+
+
+def silver_file(lang: str) -> str:
+    return f"silver_{lang}.jsonl"
+
+
 GRID = [(0.1, 0.01), (0.2, 0.05), (0.3, 0.1)]
 CLUSTER_KS = [64, 256, 1024]  # coarse levels are k-means over the finest level's centroids
 CLUSTER_VOCAB = {"ar": 80_000, "fa": 40_000}
@@ -94,13 +103,29 @@ def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float]:
     return score([t for _, t in test_s], pred), time.time() - t0
 
 
-def train(lang: str, iterations: int) -> dict:
+def read_silver(path: Path, min_conf: float) -> list:
+    """Teacher-tagged news sentences (``scripts/ner_distill.py silver``) whose least sure word is at
+    least ``min_conf``."""
+    rows = [json.loads(x) for x in path.open(encoding="utf-8")]
+    return [(r["w"], r["t"]) for r in rows if r["min"] >= min_conf]
+
+
+def train(lang: str, iterations: int, silver_dir: Path | None = None) -> dict:
     train_s, test_s = load_split(NER_DIR, lang)
     if FINE_TYPES[lang]:  # same sentences, finer training labels; scored on the coarse ones
         train_s = load_split(NER_DIR, lang, fine=True)[0]
     path = OUT_DIR / model_name(lang)
     params = {**PARAMS, **LANG_PARAMS.get(lang, {})}
-    train_s_time = _fit(lang, train_s, params, iterations, path)
+    data, silver = train_s, None
+    if lang in SILVER and silver_dir is not None:
+        spec = SILVER[lang]
+        src = silver_dir / silver_file(lang)
+        if not src.is_file():
+            raise SystemExit(f"{src} missing: run scripts/ner_distill.py teacher/silver --lang {lang} first")
+        sil = read_silver(src, spec["min_conf"])
+        data = train_s * spec["gold_copies"] + sil
+        silver = {**spec, "sentences": len(sil), "tokens": sum(len(w) for w, _ in sil), "file": src.name}
+    train_s_time = _fit(lang, data, params, iterations, path)
     res, elapsed = _evaluate(lang, path, test_s)
     n_tok = sum(len(w) for w, _ in test_s)
     return {"lang": lang, "train_sentences": len(train_s), "test_sentences": len(test_s),
@@ -108,7 +133,7 @@ def train(lang: str, iterations: int) -> dict:
             "train_seconds": round(train_s_time, 1), "tokens_per_second": round(n_tok / elapsed),
             "model_bytes": path.stat().st_size, "params": params, "iterations": iterations,
             "fine_types": FINE_TYPES[lang], "features": asdict(OPTIONS[lang]), "trained": date.today().isoformat(),
-            "scores": res, "scores_merged": merged_scores(lang)}
+            "silver": silver, "scores": res, "scores_merged": merged_scores(lang)}
 
 
 def apply_options(lang: str, changes: dict) -> None:
@@ -235,6 +260,13 @@ def build_clusters(lang: str, n_ctx: int = 10_000, dim: int = 100) -> Path:
 CARD = REPO / "scripts" / "ner_card.md"  # the card's text; {fields} are filled from ner_metrics.json
 
 
+def earlier_entry(r: dict) -> dict:
+    """A replaced model's held-out scores, for the card's history rows."""
+    data = "gold + silver" if r.get("silver") else "gold only"
+    return {"model": f"CRF trained {r.get('trained', 'date not recorded')}, {data}", "scores": r["scores"],
+            "scores_merged": r.get("scores_merged")}
+
+
 def write_card(results: list[dict]) -> None:
     """NER_DATA_CARD.md from the recorded runs (ner_metrics.json)."""
     rows, sizes = [], []
@@ -245,10 +277,18 @@ def write_card(results: list[dict]) -> None:
     names_size = (OUT_DIR / names_file("ar")).stat().st_size / 1e3
     for r in results:
         nn = r.get("neural_experiment")
-        runs = [("CRF (shipped)", r["scores"]), ("CRF + BiLSTM mix (not shipped)", nn["scores"]),
-                ("BiLSTM alone (not shipped)", nn["scores_nn"])] if nn else [("CRF", r["scores"])]
-        if "scores_merged" in r:
+        sil = r.get("silver")
+        extra = f"; gold x{sil['gold_copies']} + {sil['sentences']} silver sentences" if sil else ""
+        runs = [(f"CRF (shipped{extra})", r["scores"])]
+        if r.get("scores_merged"):
             runs.append(("CRF + gazetteer (`rasd ner` output)", r["scores_merged"]))
+        for old in r.get("earlier", []):
+            runs += [(f"earlier: {old['model']}", old["scores"])]
+            if old.get("scores_merged"):
+                runs.append((f"earlier: {old['model']} + gazetteer", old["scores_merged"]))
+        if nn:
+            runs += [("CRF + BiLSTM mix (not shipped; with the CRF of its day)", nn["scores"]),
+                     ("BiLSTM alone (not shipped)", nn["scores_nn"])]
         for name, s in runs:
             m = s["micro"]
             rows.append(f"| {r['lang']} | {name} | {r['train_sentences']} / {r['train_tokens']} | {r['test_sentences']} / "
@@ -276,6 +316,9 @@ def main() -> None:
     ap.add_argument("--validate", action="store_true", help="only compare GRID on the validation split")
     ap.add_argument("--build-names", action="store_true", help="rebuild the name lexicon (Arabic training part)")
     ap.add_argument("--card-only", action="store_true", help="rewrite NER_DATA_CARD.md from ner_metrics.json")
+    ap.add_argument("--silver-dir", type=Path, default=Path("/tmp/ner_distill"),
+                    help="where scripts/ner_distill.py wrote silver_<lang>.jsonl (languages in SILVER)")
+    ap.add_argument("--no-silver", action="store_true", help="train on the gold training part only")
     ap.add_argument("--score-merged", action="store_true",
                     help="re-score the shipped models' merged output (tagger + gazetteer) on the held-out part")
     ap.add_argument("--options", default="{}", help='--validate only: JSON feature-option changes, e.g. {"e5": [64]}')
@@ -306,10 +349,17 @@ def main() -> None:
         write_card(results)
         return
     with ProcessPoolExecutor(max_workers=min(2, len(langs))) as pool:
-        results = list(pool.map(train, langs, [args.iterations] * len(langs)))
+        results = list(pool.map(train, langs, [args.iterations] * len(langs),
+                                [None if args.no_silver else args.silver_dir] * len(langs)))
     if metrics_path.is_file():  # languages not retrained this time keep their recorded run
-        kept = [r for r in json.loads(metrics_path.read_text(encoding="utf-8")) if r["lang"] not in langs]
-        results = sorted(kept + results, key=lambda r: r["lang"])
+        recorded = {r["lang"]: r for r in json.loads(metrics_path.read_text(encoding="utf-8"))}
+        for r in results:  # the replaced model's scores and experiments stay on the card as history
+            old = recorded.pop(r["lang"], None)
+            if old is not None:
+                r["earlier"] = [*old.get("earlier", []), earlier_entry(old)]
+                if old.get("neural_experiment"):
+                    r["neural_experiment"] = old["neural_experiment"]
+        results = sorted([*recorded.values(), *results], key=lambda r: r["lang"])
     metrics_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_card(results)
     print(json.dumps([{k: r[k] for k in ("lang", "model_bytes", "train_seconds")} | {"micro": r["scores"]["micro"]}

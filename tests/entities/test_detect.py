@@ -58,6 +58,7 @@ def test_org_named_after_a_place_wins_over_the_place_without_a_tagger():
         ("محافظة أسيوط", "LOC", "city:359783"),  # place cue word + town
         ("استان اصفهان", "LOC", "city:418863"),
         ("آمریکا", "ORG", "country:US"),  # a country as a team or a government
+        ("مسکو", "ORG", "city:524901"),  # a capital as its government
         ("جامعة طرابلس", "ORG", None),  # an ORG cue word does not make the town an ORG
         ("مدينة طرابلس الجديدة", "LOC", None),  # a non-cue word beside the name
     ],
@@ -81,9 +82,19 @@ def test_detect_tags_agree_with_detect():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lang", "floor"), [("ar", 78.5), ("fa", 75.5)])
+@pytest.mark.parametrize(("lang", "floor"), [("ar", 79.0), ("fa", 76.5)])
 def test_heldout_f1_of_merged_mentions(shared_dir, lang, floor):
     """What `rasd ner` emits (tagger + gazetteer), scored like the tagger alone (data card)."""
     _, test = load_split(shared_dir / "data" / "ner", lang)
     res = score([t for _, t in test], [detect_tags(words, lang) for words, _ in test])
     assert res["micro"]["f1"] >= floor, res
+
+
+def test_names_that_are_mostly_ordinary_words_are_weak():
+    gaz = get_gazetteer()
+    arabiya = gaz.entities["al-arabiya"]
+    assert "العربیه" in arabiya.get("weak", [])  # "Arabic" far more often than the channel
+    assert not gaz.entities["al-qaeda"].get("weak")  # kept strong on purpose (build_gazetteer.KEEP_STRONG)
+    # "the Arab government": no channel without the tagger's agreement
+    found = {m.entity_id for m in detect_mod.detect("اجتمعت الحكومة العربية أمس", "ar")}
+    assert "al-arabiya" not in found

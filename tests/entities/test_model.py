@@ -15,14 +15,15 @@ from rasd.entities.lexicons import triggers, word_clusters
 from rasd.entities.tokenize import tokenize
 
 # Floors slightly below what scripts/train_ner.py measured (see NER_DATA_CARD.md / ner_metrics.json).
-F1_FLOOR = {"ar": 79.0, "fa": 76.5}
+F1_FLOOR = {"ar": 79.0, "fa": 77.5}
 
 
 def test_models_ship_small_with_a_data_card():
     d = resources.files("rasd").joinpath("data/entities")
     for lang in ("ar", "fa"):
         with resources.as_file(d.joinpath(f"ner_{lang}.crfsuite")) as path:
-            assert path.is_file() and path.stat().st_size < 6_000_000
+            # the distilled Persian model (gold + teacher-tagged news) is 9.1 MB; ANERcorp's 1.7 MB
+            assert path.is_file() and path.stat().st_size < 10_000_000
     card = d.joinpath("NER_DATA_CARD.md").read_text(encoding="utf-8")
     assert "ANERcorp" in card and "ArmanPersoNER" in card and "research" in card
     metrics = json.loads(d.joinpath("ner_metrics.json").read_text(encoding="utf-8"))

@@ -26,8 +26,8 @@ _COMPATIBLE = {"PER": {"PER"}, "ORG": {"ORG"}, "LOC": {"LOC"}, "NORP": {"LOC"}}
 def candidates(mention: Mention, gaz: Gazetteer | None = None) -> list[Candidate]:
     """Gazetteer candidates of the name the mention text is: the whole text, or one name with only
     cue words of the mention's type around it (``محافظة أسيوط``, ``استان اصفهان``, ``الرئيس ...``),
-    as the tagger's spans often are. An ORG mention that is exactly a country (its team or its
-    government) takes the country."""
+    as the tagger's spans often are. An ORG mention that is exactly a country or a capital (its team
+    or its government: "Moscow said") takes that place."""
     gaz = gaz or get_gazetteer()
     toks = tokenize(mention.text)
     if not toks:
@@ -43,7 +43,7 @@ def candidates(mention: Mention, gaz: Gazetteer | None = None) -> list[Candidate
     ok = _COMPATIBLE.get(mention.type, {mention.type})
     out = [c for c in m.candidates if c.demonym == want_demonym and gaz.entities[c.eid]["type"] in ok]
     if not out and whole and mention.type == "ORG":
-        out = [c for c in m.candidates if not c.demonym and gaz.entities[c.eid].get("kind") == "country"]
+        out = [c for c in m.candidates if not c.demonym and gaz.entities[c.eid].get("kind") in ("country", "capital")]
     return out
 
 
