@@ -240,9 +240,8 @@ def ner_word_stats() -> tuple[Counter, Counter, Counter]:
 def mark_weak(entities: list[dict]) -> None:
     """Single-word names that the NER corpora mostly tag as ordinary words are weak. Two tests: the
     word is rarely inside any entity (towns named "financial"; not curated names); or, for every
-    entry, it is rarely a one-word entity by itself (كيف Kiev / "how", دوشنبه Dushanbe / Monday,
-    العربیه Al Arabiya / "Arabic", القاعدة al-Qaeda / "the base"), however often it sits inside
-    longer names."""
+    entry, it is rarely a one-word entity by itself however often it sits inside longer names
+    (العربیه Al Arabiya / "Arabic", البيضاء Al Bayda / "the white"; KEEP_STRONG is exempt)."""
     o, ent, alone = ner_word_stats()
     for e in entities:
         weak = []

@@ -49,7 +49,6 @@ PARAMS = {"c1": 0.2, "c2": 0.05, "feature.possible_transitions": True}
 LANG_PARAMS: dict[str, dict] = {"fa": {"c1": 0.05, "c2": 0.1}}  # per-language overrides of PARAMS chosen on the validation split
 # Train on ArmanPersoNER's own fac/pro/event labels (mapped back to LOC/MISC when tagging)?
 FINE_TYPES = {"ar": False, "fa": False}
-# (c1, c2) pairs compared by --validate
 #: distillation (scripts/ner_distill.py): teacher-tagged news added to the gold training part; the
 #: settings were chosen on validation block 9 (least-sure word >= min_conf, gold counted twice)
 SILVER: dict[str, dict] = {"fa": {"min_conf": 0.5, "gold_copies": 2}}
@@ -59,11 +58,12 @@ def silver_file(lang: str) -> str:
     return f"silver_{lang}.jsonl"
 
 
+# (c1, c2) pairs compared by --validate
 GRID = [(0.1, 0.01), (0.2, 0.05), (0.3, 0.1)]
 CLUSTER_KS = [64, 256, 1024]  # coarse levels are k-means over the finest level's centroids
 CLUSTER_VOCAB = {"ar": 80_000, "fa": 40_000}
-# What the validation split said (fit part vs validation part, F1 micro / PER / ORG / LOC), recorded
-# by hand from the runs that chose the shipped settings.
+# What the validation split said (the runs that chose the shipped settings) is recorded by hand in
+# the card's text, scripts/ner_card.md.
 
 
 def featurize(words: list[str], lang: str) -> list[list[str]]:
