@@ -5,11 +5,13 @@ SaudiNewsNet, 100 Persian from Fars News) and prints articles/s (models loaded b
 the sizes of the shipped model and cluster files and the exact-span F1 of the shipped CRF models on
 the fixed held-out split of each NER corpus.
 
-    python benchmarks/entities.py [--n 200] [--no-f1] [--stages]
+    python benchmarks/entities.py [--n 200] [--no-f1] [--stages] [--compare-consistency]
 
 ``--stages`` also prints the CPU seconds of each step (tokens, gazetteer, features, crfsuite,
-neural tagger where one ships, resolution) in a second pass with cold feature caches: CPU time is steadier than wall time on a
-shared machine, so compare versions by it.
+neural tagger where one ships, names copied within the article, resolution) in a second pass with
+cold feature caches: CPU time is steadier than wall time on a shared machine, so compare versions by
+it. ``--compare-consistency`` times extraction with and without that copying, interleaved (3 rounds).
+The F1 lines score the held-out part in blocks of 20 sentences, each standing for an article.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from importlib import resources
 from pathlib import Path
 
 from rasd import entities
-from rasd.entities.crf import tag_words
-from rasd.entities.detect import detect_tags
-from rasd.entities.evaluate import load_split, score
+from rasd.entities import crf
+from rasd.entities.detect import detect_doc_tags
+from rasd.entities.evaluate import BLOCK, load_split, score
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -69,7 +71,7 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
         featurizer(lang)._cache.clear()
         if get_net(lang) is not None:
             get_net(lang)._types.clear()
-    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "neural", "resolve"), 0.0)
+    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "neural", "consistency", "resolve"), 0.0)
     for text, lang in docs:
         t = clock()
         sents = sentences(text, tokenize(text))
@@ -86,18 +88,24 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
         tagger, net = get_tagger(lang), get_net(lang)
         if net is None:
             t = clock()
+            tags = []
             for f in feats:
-                [tagger.marginal(y, k) for k, y in enumerate(tagger.tag(f)) if y != "O"]
+                raw = tagger.tag(f)
+                [tagger.marginal(y, k) for k, y in enumerate(raw) if y != "O"]
+                tags.append(crf.to_bio(raw))
             out["crfsuite"] += clock() - t
+            t = clock()
+            crf.propagate(words, tags, crf.crf_o_prob(tagger, feats), lang)
+            out["consistency"] += clock() - t
         else:  # network first: its probabilities decide which CRF marginals are asked for
             t = clock()
             p_nn = net.probs(words, gts)
             out["neural"] += clock() - t
             t = clock()
-            crf = [marginals(tagger, f, net.labels, p) for f, p in zip(feats, p_nn, strict=True)]
+            p_crf = [marginals(tagger, f, net.labels, p) for f, p in zip(feats, p_nn, strict=True)]
             out["crfsuite"] += clock() - t
             t = clock()
-            net.mix(crf, p_nn)
+            net.mix(p_crf, p_nn)
             out["neural"] += clock() - t
         found = entities.detect(text, lang, include_norp=True)
         t = clock()
@@ -106,11 +114,34 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in out.items()}
 
 
-def heldout_f1(lang: str, merged: bool = False) -> dict:
-    """Held-out scores of the tagger alone, or (``merged``) of what ``rasd ner`` emits."""
+def heldout_f1(lang: str, merged: bool = False, consistent: bool = True) -> dict:
+    """Held-out scores of the tagger alone, or (``merged``) of what ``rasd ner`` emits; blocks of
+    BLOCK sentences stand for articles (``consistent``: names copied within them)."""
     _, test = load_split(SHARED / "data" / "ner", lang)
-    tag = detect_tags if merged else tag_words
-    return score([t for _, t in test], [tag(words, lang) for words, _ in test])
+    pred: list[list[str]] = []
+    for b in range(0, len(test), BLOCK):
+        words = [w for w, _ in test[b : b + BLOCK]]
+        pred += detect_doc_tags(words, lang) if merged else crf.tag_document(words, lang, consistent) or []
+    return score([t for _, t in test], pred)
+
+
+def timed(docs: list[tuple[str, str]]) -> float:
+    t0 = time.perf_counter()
+    sum(map(_count, docs))
+    return time.perf_counter() - t0
+
+
+def compare_consistency(docs: list[tuple[str, str]], rounds: int = 3) -> None:
+    """Articles/s with and without copying names within the article, interleaved in one process."""
+    real = crf.propagate
+    rates: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(rounds):
+        for name in ("with", "without"):
+            crf.propagate = real if name == "with" else (lambda *a, **k: [])
+            rates[name].append(len(docs) / timed(docs))
+    crf.propagate = real
+    print("consistency copying, articles/s (1 process): " + "; ".join(
+        f"{k}: " + ", ".join(f"{r:.1f}" for r in v) for k, v in rates.items()))
 
 
 def main() -> int:
@@ -119,6 +150,8 @@ def main() -> int:
     ap.add_argument("--no-f1", action="store_true")
     ap.add_argument("--workers", type=int, default=1, help="processes (the target machine has 2 cores)")
     ap.add_argument("--stages", action="store_true", help="CPU seconds per step (second pass)")
+    ap.add_argument("--compare-consistency", action="store_true",
+                    help="articles/s with and without names copied within the article (interleaved)")
     args = ap.parse_args()
     docs = articles(args.n)
     if not docs:
@@ -140,13 +173,16 @@ def main() -> int:
           f"{len(docs) / dt:.1f} articles/s, {n_mentions} mentions")
     if args.stages:
         print("CPU seconds per step:", json.dumps(stage_seconds(docs)))
+    if args.compare_consistency:
+        compare_consistency(docs)
     data = resources.files("rasd").joinpath("data/entities")
     sizes = {f.name: len(f.read_bytes()) for f in data.iterdir() if f.name.endswith((".crfsuite", ".json.gz", ".npz"))}
     print("NER model files: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(sizes.items())))
     if not args.no_f1:
         for lang in ("ar", "fa"):
-            for merged, what in ((False, "tagger"), (True, "tagger + gazetteer")):
-                r = heldout_f1(lang, merged)
+            for merged, consistent, what in ((False, False, "tagger, sentence by sentence"), (False, True, "tagger"),
+                                             (True, True, "tagger + gazetteer")):
+                r = heldout_f1(lang, merged, consistent)
                 per_type = ", ".join(f"{t} {r[t]['f1']}" for t in ("PER", "ORG", "LOC"))
                 print(f"held-out {lang} ({what}): P {r['micro']['precision']} R {r['micro']['recall']} "
                       f"F1 {r['micro']['f1']} ({per_type})")

@@ -323,11 +323,11 @@ def student(args: argparse.Namespace) -> None:
     path = WORK / f"student_{args.lang}_{args.name}.crfsuite"
     t0 = time.time()
     secs = _fit(args.lang, data, {**PARAMS, **LANG_PARAMS.get(args.lang, {})}, args.iterations, path)
-    res, _ = _evaluate(args.lang, path, evals)
+    res, _, res_sentence = _evaluate(args.lang, path, evals)
     row = {"lang": args.lang, "name": args.name, "fold": args.fold, "heldout": args.heldout, "gold": len(gold),
            "gold_copies": args.gold_copies, "silver": len(sil), "min_conf": args.min_conf,
            "names_only": args.names_only, "train_s": round(secs), "wall_s": round(time.time() - t0),
-           "micro": res["micro"], **{t: res[t]["f1"] for t in EVAL_TYPES}}
+           "micro": res["micro"], **{t: res[t]["f1"] for t in EVAL_TYPES}, "micro_sentence": res_sentence["micro"]}
     print(json.dumps(row), flush=True)
     with (WORK / "students.jsonl").open("a", encoding="utf-8") as out:
         out.write(json.dumps(row) + "\n")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from importlib import resources
 
 import numpy as np
 
 from ..errors import ConfigError
+from .consistency import propagate
 from .evaluate import COARSE, spans
 from .features import Featurizer, gaz_tags
 from .gazetteer import GazMatch, get_gazetteer
@@ -100,12 +102,13 @@ def tag_with_probs(tokens: list[Token], matches: list[GazMatch], lang: str) -> t
     return tag_sentences([tokens], [matches], lang)[0]
 
 
-def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]],
-                  lang: str) -> list[tuple[list[str], list[float]] | None]:
+def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]], lang: str,
+                  consistent: bool = True) -> list[tuple[list[str], list[float]] | None]:
     """BIO tags and per-tag probabilities of several sentences (one article): the CRF alone, or,
     where a neural tagger ships (``neural.get_net``), the CRF's marginals mixed with the network's
     probabilities (weighted geometric mean, weight ``net.alpha`` on the CRF) and decoded under the
-    BILOU constraints; all sentences go through the network in one batch."""
+    BILOU constraints; all sentences go through the network in one batch. ``consistent``: names
+    found in one sentence are copied to their untagged repeats in the others (``consistency``)."""
     tagger = get_tagger(lang)
     out: list[tuple[list[str], list[float]] | None] = [None] * len(sents)
     if tagger is None:
@@ -118,16 +121,40 @@ def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]],
     feats = [fz.sentence(w, g) for w, g in zip(words, gts, strict=True)]
     net = get_net(lang)
     if net is None:
-        for i, f in zip(idx, feats, strict=True):
+        from pycrfsuite import ItemSequence  # converted once: a repeat's O marginal sets it again
+
+        seqs = [ItemSequence(f) for f in feats]
+        for i, f in zip(idx, seqs, strict=True):
             raw = tagger.tag(f)
             out[i] = to_bio(raw), [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
-        return out
-    p_nn = net.probs(words, gts)
-    p_crf = [marginals(tagger, f, net.labels, pn) for f, pn in zip(feats, p_nn, strict=True)]
-    for i, (path, q) in zip(idx, net.mix(p_crf, p_nn), strict=True):
-        raw = [net.labels[y] for y in path]
-        out[i] = to_bio(raw), [float(q[k, y]) if raw[k] != "O" else 1.0 for k, y in enumerate(path)]
+        o_prob = crf_o_prob(tagger, seqs)
+    else:
+        p_nn = net.probs(words, gts)
+        p_crf = [marginals(tagger, f, net.labels, pn) for f, pn in zip(feats, p_nn, strict=True)]
+        mixed = net.mix(p_crf, p_nn)
+        for i, (path, q) in zip(idx, mixed, strict=True):
+            raw = [net.labels[y] for y in path]
+            out[i] = to_bio(raw), [float(q[k, y]) if raw[k] != "O" else 1.0 for k, y in enumerate(path)]
+        o = net.labels.index("O")
+        def o_prob(i: int, k: int) -> float:
+            return float(mixed[i][1][k, o])
+    if consistent and len(idx) > 1:
+        done = [out[i] for i in idx]
+        propagate(words, [t for t, _ in done], o_prob, lang, [p for _, p in done])
     return out
+
+
+def crf_o_prob(tagger, feats: list) -> Callable[[int, int], float]:
+    """``o_prob(i, k)``: the CRF's O marginal of word ``k`` of sentence ``i``, computed only when
+    asked (a repeat of a name the tagger found elsewhere; most sentences are never set again)."""
+    current = [-1]
+
+    def o_prob(i: int, k: int) -> float:
+        if current[0] != i:
+            tagger.set(feats[i])
+            current[0] = i
+        return tagger.marginal("O", k)
+    return o_prob
 
 
 def marginals(tagger, feats: list, labels: list[str], hint: np.ndarray | None = None, sure: float = 0.999,
@@ -168,6 +195,17 @@ def tag_tokens(tokens: list[Token], matches: list[GazMatch], lang: str) -> list[
     """BIO tags for one sentence, or None when there is no model for ``lang``."""
     res = tag_with_probs(tokens, matches, lang)
     return res[0] if res else None
+
+
+def tag_document(sentences_words: list[list[str]], lang: str, consistent: bool = True) -> list[list[str]] | None:
+    """BIO tags of an article's pre-tokenised sentences as the shipped tagger reads them, names
+    copied across its sentences unless ``consistent`` is off (evaluation); None without a model."""
+    if get_tagger(lang) is None:
+        return None
+    gaz = get_gazetteer()
+    toks = [tokens_of(w) for w in sentences_words]
+    res = tag_sentences(toks, [gaz.match(t) for t in toks], lang, consistent)
+    return [r[0] if r is not None else [] for r in res]
 
 
 def tag_words(words: list[str], lang: str) -> list[str] | None:
