@@ -28,7 +28,7 @@ from pathlib import Path
 from rasd import entities
 from rasd.entities import crf
 from rasd.entities.detect import detect_doc_tags
-from rasd.entities.evaluate import BLOCK, load_split, score
+from rasd.entities.evaluate import blocks, load_split, score
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -116,11 +116,11 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
 
 def heldout_f1(lang: str, merged: bool = False, consistent: bool = True) -> dict:
     """Held-out scores of the tagger alone, or (``merged``) of what ``rasd ner`` emits; blocks of
-    BLOCK sentences stand for articles (``consistent``: names copied within them)."""
+    20 sentences stand for articles (``consistent``: names copied within them)."""
     _, test = load_split(SHARED / "data" / "ner", lang)
     pred: list[list[str]] = []
-    for b in range(0, len(test), BLOCK):
-        words = [w for w, _ in test[b : b + BLOCK]]
+    for part in blocks(test):
+        words = [w for w, _ in part]
         pred += detect_doc_tags(words, lang) if merged else crf.tag_document(words, lang, consistent) or []
     return score([t for _, t in test], pred)
 

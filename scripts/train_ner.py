@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "src"))
 from rasd.entities.consistency import propagate  # noqa: E402
 from rasd.entities.crf import crf_o_prob, model_name, to_bilou, to_bio  # noqa: E402
 from rasd.entities.detect import detect_doc_tags  # noqa: E402
-from rasd.entities.evaluate import BLOCK, CORPORA, EVAL_TYPES, load_split, score, validation_split  # noqa: E402
+from rasd.entities.evaluate import BLOCK, CORPORA, EVAL_TYPES, blocks, load_split, score, validation_split  # noqa: E402
 from rasd.entities.features import OPTIONS, gaz_tags, sentence_features, set_options  # noqa: E402
 from rasd.entities.gazetteer import get_gazetteer  # noqa: E402
 from rasd.entities.lexicons import E5_CLUSTER_FILE, cluster_file, cluster_key, names_file  # noqa: E402
@@ -98,11 +98,6 @@ def merged_scores(lang: str) -> dict:
     return score([t for _, t in test_s], pred)
 
 
-def blocks(sents: list) -> list[list]:
-    """Consecutive runs of BLOCK sentences: the split's unit, standing for articles in scoring."""
-    return [sents[b : b + BLOCK] for b in range(0, len(sents), BLOCK)]
-
-
 def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float, dict]:
     """Scores of the CRF in ``path`` as Rasd tags (article by article, names copied to their untagged
     repeats: ``rasd.entities.consistency``), tagging seconds, and the scores sentence by sentence."""
@@ -113,8 +108,7 @@ def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float, dict]:
     sent_pred = [to_bio(tagger.tag(f)) for f in feats]
     elapsed = time.time() - t0
     doc_pred = [list(p) for p in sent_pred]
-    for b in range(0, len(test_s), BLOCK):
-        part = range(b, min(len(test_s), b + BLOCK))
+    for part in blocks(list(range(len(test_s)))):
         propagate([test_s[i][0] for i in part], [doc_pred[i] for i in part],
                   crf_o_prob(tagger, [feats[i] for i in part]), lang)
     gold = [t for _, t in test_s]

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 from rasd.entities.detect import detect_doc_tags, detect_tags
-from rasd.entities.evaluate import BLOCK, load_split, score
+from rasd.entities.evaluate import blocks, load_split, score
 from rasd.entities.gazetteer import get_gazetteer
 from rasd.entities.resolve import candidates
 from rasd.entities.tokenize import tokenize
@@ -87,7 +87,7 @@ def test_heldout_f1_of_merged_mentions(shared_dir, lang, floor):
     """What `rasd ner` emits (tagger + gazetteer), scored like the tagger alone (data card): blocks
     of 20 sentences stand for articles."""
     _, test = load_split(shared_dir / "data" / "ner", lang)
-    pred = [tags for b in range(0, len(test), BLOCK) for tags in detect_doc_tags([w for w, _ in test[b : b + BLOCK]], lang)]
+    pred = [tags for part in blocks(test) for tags in detect_doc_tags([w for w, _ in part], lang)]
     res = score([t for _, t in test], pred)
     assert res["micro"]["f1"] >= floor, res
 

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from rasd.entities.crf import get_tagger, tag_document, tag_tokens, tag_words
-from rasd.entities.evaluate import BLOCK, load_split, score, spans, split, validation_split
+from rasd.entities.evaluate import blocks, load_split, score, spans, split, validation_split
 from rasd.entities.features import sentence_features
 from rasd.entities.gazetteer import get_gazetteer
 from rasd.entities.lexicons import triggers, word_clusters
@@ -90,7 +90,6 @@ def test_heldout_f1_floor(shared_dir, lang):
 @pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_heldout_f1_floor_article_by_article(shared_dir, lang):
     _, test = load_split(shared_dir / "data" / "ner", lang)
-    pred = [tags for b in range(0, len(test), BLOCK)
-            for tags in tag_document([w for w, _ in test[b : b + BLOCK]], lang) or []]
+    pred = [tags for part in blocks(test) for tags in tag_document([w for w, _ in part], lang) or []]
     res = score([t for _, t in test], pred)
     assert res["micro"]["f1"] >= F1_FLOOR_ARTICLE[lang], res

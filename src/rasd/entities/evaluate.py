@@ -77,6 +77,12 @@ def split(sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     return train, test
 
 
+def blocks(sents: list) -> list[list]:
+    """Consecutive runs of BLOCK sentences, the split's unit: scoring reads each as one article
+    (the corpora are in document order), so names can be copied across its sentences."""
+    return [sents[b : b + BLOCK] for b in range(0, len(sents), BLOCK)]
+
+
 def validation_split(train: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The same block rule applied again inside the training part: (fit, validation). Every
     modelling choice (features, regularisation) is made on this validation part, never on the
