@@ -276,7 +276,7 @@ def earlier_entry(r: dict) -> dict:
     """A replaced model's held-out scores, for the card's history rows."""
     data = "gold + silver" if r.get("silver") else "gold only"
     return {"model": f"CRF trained {r.get('trained', 'date not recorded')}, {data}", "scores": r["scores"],
-            "scores_merged": r.get("scores_merged")}
+            "scores_sentence": r.get("scores_sentence"), "scores_merged": r.get("scores_merged")}
 
 
 def write_card(results: list[dict]) -> None:
@@ -297,7 +297,10 @@ def write_card(results: list[dict]) -> None:
         if r.get("scores_merged"):
             runs.append(("CRF + gazetteer (`rasd ner` output)", r["scores_merged"]))
         for old in r.get("earlier", []):
-            runs += [(f"earlier: {old['model']}", old["scores"])]
+            copied = ", names copied within the article" if old.get("scores_sentence") else ""
+            runs += [(f"earlier: {old['model']}{copied}", old["scores"])]
+            if old.get("scores_sentence"):
+                runs.append((f"earlier: {old['model']}, sentence by sentence", old["scores_sentence"]))
             if old.get("scores_merged"):
                 runs.append((f"earlier: {old['model']} + gazetteer", old["scores_merged"]))
         if nn:

@@ -82,7 +82,7 @@ def test_detect_tags_agree_with_detect():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lang", "floor"), [("ar", 80.0), ("fa", 76.0)])
+@pytest.mark.parametrize(("lang", "floor"), [("ar", 80.0), ("fa", 78.0)])
 def test_heldout_f1_of_merged_mentions(shared_dir, lang, floor):
     """What `rasd ner` emits (tagger + gazetteer), scored like the tagger alone (data card): blocks
     of 20 sentences stand for articles."""

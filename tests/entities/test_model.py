@@ -16,16 +16,17 @@ from rasd.entities.tokenize import tokenize
 
 # Floors slightly below what scripts/train_ner.py measured (see NER_DATA_CARD.md / ner_metrics.json):
 # sentence by sentence, and as Rasd tags (blocks of 20 sentences standing for articles, names copied)
-F1_FLOOR = {"ar": 79.0, "fa": 77.5}
-F1_FLOOR_ARTICLE = {"ar": 80.8, "fa": 77.2}
+F1_FLOOR = {"ar": 79.0, "fa": 79.5}
+F1_FLOOR_ARTICLE = {"ar": 80.8, "fa": 79.3}
 
 
 def test_models_ship_small_with_a_data_card():
     d = resources.files("rasd").joinpath("data/entities")
     for lang in ("ar", "fa"):
         with resources.as_file(d.joinpath(f"ner_{lang}.crfsuite")) as path:
-            # the distilled Persian model (gold + teacher-tagged news) is 9.1 MB; ANERcorp's 1.7 MB
-            assert path.is_file() and path.stat().st_size < 10_000_000
+            # the distilled Persian model (gold x2 + 14,573 teacher-tagged news sentences) is 10.5 MB;
+            # ANERcorp's 1.7 MB
+            assert path.is_file() and path.stat().st_size < 11_000_000
     card = d.joinpath("NER_DATA_CARD.md").read_text(encoding="utf-8")
     assert "ANERcorp" in card and "ArmanPersoNER" in card and "research" in card
     metrics = json.loads(d.joinpath("ner_metrics.json").read_text(encoding="utf-8"))
