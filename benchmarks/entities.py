@@ -5,13 +5,18 @@ SaudiNewsNet, 100 Persian from Fars News) and prints articles/s (models loaded b
 the sizes of the shipped model and cluster files and the exact-span F1 of the shipped CRF models on
 the fixed held-out split of each NER corpus.
 
-    python benchmarks/entities.py [--n 200] [--no-f1] [--stages] [--compare-consistency]
+    python benchmarks/entities.py [--n 200] [--workers 2] [--warm 1000] [--no-f1] [--stages]
+                                  [--compare-consistency]
 
-``--stages`` also prints the CPU seconds of each step (tokens, gazetteer, features, crfsuite,
-neural tagger where one ships, names copied within the article, resolution) in a second pass with
-cold feature caches: CPU time is steadier than wall time on a shared machine, so compare versions by
-it. ``--compare-consistency`` times extraction with and without that copying, interleaved (3 rounds).
-The F1 lines score the held-out part in blocks of 20 sentences, each standing for an article.
+Tagging caches weights per token type (rasd.entities.linear_crf), so the first articles a process
+reads cost more than later ones: by default the timed articles are read with cold caches;
+``--warm N`` first has each process read N other articles (half per language), as a service that
+has been running for a while. ``--stages`` also prints the CPU seconds of each step (tokens,
+gazetteer, state scores, decoding, neural tagger where one ships, names copied within the article,
+resolution) in a second pass with cold caches: CPU time is steadier than wall time on a shared
+machine, so compare versions by it. ``--compare-consistency`` times extraction with and without that
+copying, interleaved (3 rounds). The F1 lines score the held-out part in blocks of 20 sentences,
+each standing for an article.
 """
 
 from __future__ import annotations
@@ -33,24 +38,33 @@ from rasd.entities.evaluate import blocks, load_split, score
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
-def articles(n: int) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    zips = sorted((SHARED / "data/news/saudinewsnet").glob("*.zip"))
-    if zips:
-        with zipfile.ZipFile(zips[0]) as z:
-            data = json.loads(z.read(z.namelist()[0]))
-        out += [(a.get("title", "") + "\n" + a["content"], "ar") for a in data[: n // 2]]
-    fars = SHARED / "data/news/farsnews/fars-news-1.json"
-    if fars.exists():
-        data = json.loads(fars.read_text(encoding="utf-8"))
-        out += [(a["title"] + "\n" + "\n".join(a["paragraphs"]), "fa") for a in data[: n - len(out)]]
-    return out
+def _sources() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(Arabic, Persian) articles in file order: SaudiNewsNet's daily zips, Fars News' files."""
+    ar: list[tuple[str, str]] = []
+    for path in sorted((SHARED / "data/news/saudinewsnet").glob("*.zip")):
+        with zipfile.ZipFile(path) as z:
+            ar += [(a.get("title", "") + "\n" + a["content"], "ar") for a in json.loads(z.read(z.namelist()[0]))]
+    fa: list[tuple[str, str]] = []
+    for path in sorted((SHARED / "data/news/farsnews").glob("fars-news-*.json")):
+        fa += [(a["title"] + "\n" + "\n".join(a["paragraphs"]), "fa")
+               for a in json.loads(path.read_text(encoding="utf-8"))]
+    return ar, fa
 
 
-def _warm() -> None:
-    """Load the gazetteer and both models outside the timing."""
+def articles(n: int, skip: int = 0) -> list[tuple[str, str]]:
+    """``n`` articles, half Arabic and half Persian, after the first ``skip`` of each language."""
+    ar, fa = _sources()
+    half = n // 2
+    return ar[skip : skip + half] + fa[skip : skip + n - half]
+
+
+def _warm(docs: list[tuple[str, str]] | None = None) -> None:
+    """Load the gazetteer and both models outside the timing; with ``docs``, also run them, as a
+    service that has read some news (per-token-type caches filled) before the timed articles."""
     entities.extract("تونس", "ar")
     entities.extract("تهران", "fa")
+    for doc in docs or ():
+        _count(doc)
 
 
 def _count(doc: tuple[str, str]) -> int:
@@ -58,8 +72,9 @@ def _count(doc: tuple[str, str]) -> int:
 
 
 def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
-    """CPU seconds per step of extract() over ``docs`` (the same work, split by step)."""
-    from rasd.entities.crf import featurizer, get_tagger, marginals
+    """CPU seconds per step of extract() over ``docs`` (the same work, split by step), with the
+    per-token-type caches emptied first."""
+    from rasd.entities.crf import get_model, marginals, scorer
     from rasd.entities.features import gaz_tags
     from rasd.entities.gazetteer import get_gazetteer
     from rasd.entities.neural import get_net
@@ -68,10 +83,10 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
 
     gaz, clock = get_gazetteer(), time.process_time
     for lang in ("ar", "fa"):
-        featurizer(lang)._cache.clear()
+        scorer(lang)._clear()
         if get_net(lang) is not None:
             get_net(lang)._types.clear()
-    out = dict.fromkeys(("tokens", "gazetteer", "features", "crfsuite", "neural", "consistency", "resolve"), 0.0)
+    out = dict.fromkeys(("tokens", "gazetteer", "states", "decode", "neural", "consistency", "resolve"), 0.0)
     for text, lang in docs:
         t = clock()
         sents = sentences(text, tokenize(text))
@@ -83,29 +98,21 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
         t = clock()
         words = [[tok.text for tok in sents[i]] for i in keep]
         gts = [gaz_tags(len(sents[i]), matches[i], gaz) for i in keep]
-        feats = [featurizer(lang).sentence(w, g) for w, g in zip(words, gts, strict=True)]
-        out["features"] += clock() - t
-        tagger, net = get_tagger(lang), get_net(lang)
+        states = scorer(lang).states_many(list(zip(words, gts, strict=True)))
+        out["states"] += clock() - t
+        model, net = get_model(lang), get_net(lang)
+        t = clock()
+        decoded = model.decode(states)
+        out["decode"] += clock() - t
         if net is None:
             t = clock()
-            tags = []
-            for f in feats:
-                raw = tagger.tag(f)
-                [tagger.marginal(y, k) for k, y in enumerate(raw) if y != "O"]
-                tags.append(crf.to_bio(raw))
-            out["crfsuite"] += clock() - t
-            t = clock()
-            crf.propagate(words, tags, crf.crf_o_prob(tagger, feats), lang)
+            o = model.labels.index("O")
+            tags = [crf.to_bio([model.labels[y] for y in path]) for path, _ in decoded]
+            crf.propagate(words, tags, lambda i, k, d=decoded, o=o: float(d[i][1][k, o]), lang)
             out["consistency"] += clock() - t
-        else:  # network first: its probabilities decide which CRF marginals are asked for
+        else:
             t = clock()
-            p_nn = net.probs(words, gts)
-            out["neural"] += clock() - t
-            t = clock()
-            p_crf = [marginals(tagger, f, net.labels, p) for f, p in zip(feats, p_nn, strict=True)]
-            out["crfsuite"] += clock() - t
-            t = clock()
-            net.mix(p_crf, p_nn)
+            net.mix([marginals(model, m, net.labels) for _, m in decoded], net.probs(words, gts))
             out["neural"] += clock() - t
         found = entities.detect(text, lang, include_norp=True)
         t = clock()
@@ -149,6 +156,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--no-f1", action="store_true")
     ap.add_argument("--workers", type=int, default=1, help="processes (the target machine has 2 cores)")
+    ap.add_argument("--warm", type=int, default=0,
+                    help="other articles each process reads first (a running service's caches); 0: cold")
     ap.add_argument("--stages", action="store_true", help="CPU seconds per step (second pass)")
     ap.add_argument("--compare-consistency", action="store_true",
                     help="articles/s with and without names copied within the article (interleaved)")
@@ -157,19 +166,21 @@ def main() -> int:
     if not docs:
         print("../shared/data/news not available", file=sys.stderr)
         return 1
+    warm = articles(args.warm, skip=len(docs)) if args.warm else None
     if args.workers > 1:
-        with ProcessPoolExecutor(args.workers, initializer=_warm) as pool:
+        with ProcessPoolExecutor(args.workers, initializer=_warm, initargs=(warm,)) as pool:
             list(pool.map(_count, [("تونس", "ar")] * args.workers * 2))  # start and warm every worker
             t0 = time.perf_counter()
             n_mentions = sum(pool.map(_count, docs, chunksize=10))
             dt = time.perf_counter() - t0
     else:
-        _warm()
+        _warm(warm)
         t0 = time.perf_counter()
         n_mentions = sum(map(_count, docs))
         dt = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in docs)
-    print(f"extract ({args.workers} process(es)): {len(docs)} articles ({chars / len(docs):.0f} chars avg) in {dt:.2f} s = "
+    state = f"after {args.warm} other articles" if args.warm else "cold caches"
+    print(f"extract ({args.workers} process(es), {state}): {len(docs)} articles ({chars / len(docs):.0f} chars avg) in {dt:.2f} s = "
           f"{len(docs) / dt:.1f} articles/s, {n_mentions} mentions")
     if args.stages:
         print("CPU seconds per step:", json.dumps(stage_seconds(docs)))

@@ -39,6 +39,7 @@ from rasd.entities.crf import marginals, to_bilou, to_bio  # noqa: E402
 from rasd.entities.evaluate import EVAL_TYPES, load_split, score  # noqa: E402
 from rasd.entities.features import gaz_tags  # noqa: E402
 from rasd.entities.gazetteer import get_gazetteer  # noqa: E402
+from rasd.entities.linear_crf import LinearCRF  # noqa: E402
 from rasd.entities.neural import (  # noqa: E402
     MAX_CHARS,
     NeuralTagger,
@@ -252,15 +253,13 @@ def onnx_graphs(sd: dict[str, np.ndarray]) -> dict[str, bytes]:
 
 def mixed_tags(net: NeuralTagger, crf_path: Path, sents: list, lang: str, alphas: tuple[float, ...]) -> dict[float, list]:
     """BIO predictions of ``sents`` for each mixing weight (1.0: CRF alone, 0.0: network alone)."""
-    import pycrfsuite
-
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(crf_path))
+    crf = LinearCRF.from_file(crf_path)
     gaz = get_gazetteer()
     words = [w for w, _ in sents]
     gt = [gaz_tags(len(w), gaz.match(tokens_of(w)), gaz) for w in words]
     p_nn = net.probs(words, gt)
-    p_crf = [marginals(tagger, T.featurize(w, lang), net.labels, pn) for w, pn in zip(words, p_nn, strict=True)]
+    decoded = crf.decode([crf.states(T.featurize(w, lang)) for w in words])
+    p_crf = [marginals(crf, m, net.labels) for _, m in decoded]
     out = {}
     for a in alphas:
         out[a] = [to_bio([net.labels[k] for k in y])

@@ -35,12 +35,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from rasd.entities.consistency import propagate  # noqa: E402
-from rasd.entities.crf import crf_o_prob, model_name, to_bilou, to_bio  # noqa: E402
+from rasd.entities.crf import model_name, to_bilou, to_bio  # noqa: E402
 from rasd.entities.detect import detect_doc_tags  # noqa: E402
 from rasd.entities.evaluate import BLOCK, CORPORA, EVAL_TYPES, blocks, load_split, score, validation_split  # noqa: E402
-from rasd.entities.features import OPTIONS, gaz_tags, sentence_features, set_options  # noqa: E402
+from rasd.entities.features import OPTIONS, Featurizer, gaz_tags, sentence_features, set_options  # noqa: E402
 from rasd.entities.gazetteer import get_gazetteer  # noqa: E402
 from rasd.entities.lexicons import E5_CLUSTER_FILE, cluster_file, cluster_key, names_file  # noqa: E402
+from rasd.entities.linear_crf import LinearCRF, Scorer  # noqa: E402
 from rasd.entities.tokenize import is_arabic_script, norm_token, strip_clitics, tokenize, tokens_of  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
@@ -101,16 +102,22 @@ def merged_scores(lang: str) -> dict:
 def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float, dict]:
     """Scores of the CRF in ``path`` as Rasd tags (article by article, names copied to their untagged
     repeats: ``rasd.entities.consistency``), tagging seconds, and the scores sentence by sentence."""
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(path))
-    t0 = time.time()
-    feats = [featurize(w, lang) for w, _ in test_s]
-    sent_pred = [to_bio(tagger.tag(f)) for f in feats]
-    elapsed = time.time() - t0
-    doc_pred = [list(p) for p in sent_pred]
-    for part in blocks(list(range(len(test_s)))):
-        propagate([test_s[i][0] for i in part], [doc_pred[i] for i in part],
-                  crf_o_prob(tagger, [feats[i] for i in part]), lang)
+    crf = LinearCRF.from_file(path)
+    sc = Scorer(crf, Featurizer(lang, frozenset(crf.index)))
+    gaz = get_gazetteer()
+    o = crf.labels.index("O")
+    sent_pred: list[list[str]] = []
+    doc_pred: list[list[str]] = []
+    elapsed = 0.0
+    for part in blocks(test_s):
+        words = [w for w, _ in part]
+        t0 = time.time()
+        decoded = crf.decode(sc.states_many([(w, gaz_tags(len(w), gaz.match(tokens_of(w)), gaz)) for w in words]))
+        tags = [to_bio([crf.labels[y] for y in path]) for path, _ in decoded]
+        elapsed += time.time() - t0
+        sent_pred += [list(t) for t in tags]
+        propagate(words, tags, lambda i, k, d=decoded: float(d[i][1][k, o]), lang)
+        doc_pred += tags
     gold = [t for _, t in test_s]
     return score(gold, doc_pred), elapsed, score(gold, sent_pred)
 

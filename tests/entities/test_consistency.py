@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from rasd.entities import crf
 from rasd.entities.consistency import SURE_O, match_key, propagate
-from rasd.entities.crf import get_tagger, tag_document
+from rasd.entities.crf import get_model, tag_document
 from rasd.entities.detect import detect
 from rasd.entities.neural import mix_decode, transitions
 
@@ -103,7 +103,7 @@ class _EvenNet:
 
 
 def test_the_mixed_tagger_path_copies_names_too(monkeypatch):
-    labels = sorted(get_tagger("fa").labels(), key=lambda x: x != "O")
+    labels = sorted(get_model("fa").labels, key=lambda x: x != "O")
     monkeypatch.setattr(crf, "get_net", lambda lang: _EvenNet(labels) if lang == "fa" else None)
     words = [s.split() for s in TEXT_FA.replace(".", " .").split(" . ") if s]
     alone = tag_document(words, "fa", consistent=False)

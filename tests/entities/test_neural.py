@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from rasd.entities.crf import get_tagger, marginals, tag_sentences, tag_with_probs
+from rasd.entities.crf import get_model, marginals, scorer, tag_sentences, tag_with_probs
 from rasd.entities.evaluate import spans
 from rasd.entities.features import gaz_tags
 from rasd.entities.gazetteer import get_gazetteer
@@ -99,19 +99,17 @@ def test_probabilities_do_not_depend_on_batching():
         assert np.allclose(net.probs([w], [g])[0], p, atol=1e-5)
 
 
-def test_crf_marginals_are_distributions():
-    tagger = get_tagger("fa")
-    labels = ["O"] + [f"{p}-{t}" for t in ("PER", "ORG", "LOC", "MISC") for p in "BILU"]
-    from rasd.entities.crf import featurizer
-
+def test_crf_marginals_are_distributions_over_the_network_labels():
+    model = get_model("fa")
+    labels = ["O"] + [f"{p}-{t}" for t in ("PER", "ORG", "LOC", "MISC", "EVENT") for p in "BILU"]
     sents, matches, gaz = _fa_inputs()
-    for s, m in zip(sents, matches, strict=True):
-        feats = featurizer("fa").sentence([t.text for t in s], gaz_tags(len(s), m, gaz))
-        full = marginals(tagger, feats, labels)
-        assert np.allclose(full.sum(1), 1.0, atol=1e-3)
-        hinted = marginals(tagger, feats, labels, hint=full)  # asks fewer labels, keeps the mass
-        assert np.allclose(hinted.sum(1), 1.0, atol=1e-3)
-        assert np.allclose(hinted[:, 0], full[:, 0])
+    states = scorer("fa").states_many([([t.text for t in s], gaz_tags(len(s), m, gaz))
+                                       for s, m in zip(sents, matches, strict=True)])
+    for _, marg in model.decode(states):
+        out = marginals(model, marg, labels)
+        assert np.allclose(out.sum(1), 1.0)  # EVENT, which the model lacks, gets nothing
+        assert not out[:, labels.index("U-EVENT")].any()
+        assert np.array_equal(out[:, 0], marg[:, model.labels.index("O")])
 
 
 def test_article_tagging_matches_sentence_tagging_and_finds_names():

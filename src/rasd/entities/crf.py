@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from importlib import resources
 
@@ -14,6 +13,7 @@ from .consistency import propagate
 from .evaluate import COARSE, spans
 from .features import Featurizer, gaz_tags
 from .gazetteer import GazMatch, get_gazetteer
+from .linear_crf import LinearCRF, Scorer
 from .neural import get_net
 from .tokenize import Token, tokens_of
 
@@ -23,6 +23,8 @@ _PATHS: dict[str, str] = {}
 _LOCK = threading.Lock()
 _LOCAL = threading.local()  # a crfsuite Tagger keeps per-call state: one per thread
 _FEATURIZERS: dict[str, Featurizer] = {}
+_MODELS: dict[str, LinearCRF] = {}
+_SCORERS: dict[str, Scorer] = {}
 _FEAT_LOCK = threading.Lock()
 
 
@@ -41,7 +43,8 @@ def _model_path(lang: str) -> str:
 
 
 def get_tagger(lang: str):
-    """This thread's pycrfsuite Tagger for ``lang`` (ar/fa), or None for languages without a model."""
+    """This thread's pycrfsuite Tagger for ``lang`` (ar/fa), or None for languages without a model:
+    crfsuite's own reading of the shipped model, which :func:`get_model` must match (tests)."""
     if lang not in MODEL_LANGS:
         return None
     taggers = getattr(_LOCAL, "taggers", None)
@@ -58,17 +61,43 @@ def get_tagger(lang: str):
     return taggers[lang]
 
 
+def get_model(lang: str) -> LinearCRF | None:
+    """The shipped CRF of ``lang`` (ar/fa) read into numpy (:mod:`.linear_crf`), or None for
+    languages without a model. Shared by all threads: decoding keeps no state."""
+    if lang not in MODEL_LANGS:
+        return None
+    hit = _MODELS.get(lang)
+    if hit is None:
+        with _FEAT_LOCK:
+            hit = _MODELS.get(lang)
+            if hit is None:
+                hit = _MODELS[lang] = LinearCRF.from_file(_model_path(lang))
+    return hit
+
+
 def featurizer(lang: str) -> Featurizer:
-    """The tagging featurizer for ``lang``: only the attributes the model has weights for, so
-    crfsuite does not convert and look up features that cannot change its output."""
+    """The tagging featurizer for ``lang``: only the attributes the model has weights for are
+    built (the rest cannot change its output)."""
     hit = _FEATURIZERS.get(lang)
     if hit is None:
-        tagger = get_tagger(lang)
+        model = get_model(lang)
         with _FEAT_LOCK:
             hit = _FEATURIZERS.get(lang)
             if hit is None:
-                keep = frozenset(a for a, _ in tagger.info().state_features) if tagger is not None else None
-                hit = _FEATURIZERS[lang] = Featurizer(lang, keep, as_bytes=True)
+                keep = frozenset(model.index) if model is not None else None
+                hit = _FEATURIZERS[lang] = Featurizer(lang, keep)
+    return hit
+
+
+def scorer(lang: str) -> Scorer:
+    """State scores of sentences for the shipped model of ``lang`` (cached per token type)."""
+    hit = _SCORERS.get(lang)
+    if hit is None:
+        model, fz = get_model(lang), featurizer(lang)
+        if model is None:
+            raise ConfigError(f"no NER model for {lang!r}")
+        with _FEAT_LOCK:
+            hit = _SCORERS.setdefault(lang, Scorer(model, fz))
     return hit
 
 
@@ -107,87 +136,59 @@ def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]], lang:
     """BIO tags and per-tag probabilities of several sentences (one article): the CRF alone, or,
     where a neural tagger ships (``neural.get_net``), the CRF's marginals mixed with the network's
     probabilities (weighted geometric mean, weight ``net.alpha`` on the CRF) and decoded under the
-    BILOU constraints; all sentences go through the network in one batch. ``consistent``: names
-    found in one sentence are copied to their untagged repeats in the others (``consistency``)."""
-    tagger = get_tagger(lang)
+    BILOU constraints. All sentences are decoded in one batch (:mod:`.linear_crf`); marginals are
+    computed for the sentences with a name, and for the others only if the copying step asks.
+    ``consistent``: names found in one sentence are copied to their untagged repeats in the others
+    (``consistency``)."""
+    model = get_model(lang)
     out: list[tuple[list[str], list[float]] | None] = [None] * len(sents)
-    if tagger is None:
+    if model is None:
         return out
     gaz = get_gazetteer()
-    fz = featurizer(lang)
+    sc = scorer(lang)
     idx = [i for i, s in enumerate(sents) if s]
     gts = [gaz_tags(len(sents[i]), matches[i], gaz) for i in idx]
     words = [[t.text for t in sents[i]] for i in idx]
-    feats = [fz.sentence(w, g) for w, g in zip(words, gts, strict=True)]
+    states = sc.states_many(list(zip(words, gts, strict=True)))
     net = get_net(lang)
     if net is None:
-        from pycrfsuite import ItemSequence  # converted once: a repeat's O marginal sets it again
+        labels, o = model.labels, model.labels.index("O")
+        paths = model.viterbi(states)
+        named = [j for j, path in enumerate(paths) if any(y != o for y in path)]
+        margs: list = [None] * len(states)  # a sentence with no name needs them only if asked
+        for j, m in zip(named, model.marginals([states[j] for j in named]), strict=True):
+            margs[j] = m
+        for i, path, marg in zip(idx, paths, margs, strict=True):
+            raw = [labels[y] for y in path]
+            out[i] = to_bio(raw), [float(marg[k, y]) if y != o else 1.0 for k, y in enumerate(path)]
 
-        seqs = [ItemSequence(f) for f in feats]
-        for i, f in zip(idx, seqs, strict=True):
-            raw = tagger.tag(f)
-            out[i] = to_bio(raw), [tagger.marginal(y, k) if y != "O" else 1.0 for k, y in enumerate(raw)]
-        o_prob = crf_o_prob(tagger, seqs)
+        def o_prob(j: int, k: int) -> float:
+            if margs[j] is None:
+                margs[j] = model.marginals([states[j]])[0]
+            return float(margs[j][k, o])
     else:
-        p_nn = net.probs(words, gts)
-        p_crf = [marginals(tagger, f, net.labels, pn) for f, pn in zip(feats, p_nn, strict=True)]
-        mixed = net.mix(p_crf, p_nn)
+        p_crf = [marginals(model, m, net.labels) for m in model.marginals(states)]
+        mixed = net.mix(p_crf, net.probs(words, gts))
         for i, (path, q) in zip(idx, mixed, strict=True):
             raw = [net.labels[y] for y in path]
             out[i] = to_bio(raw), [float(q[k, y]) if raw[k] != "O" else 1.0 for k, y in enumerate(path)]
         o = net.labels.index("O")
-        def o_prob(i: int, k: int) -> float:
-            return float(mixed[i][1][k, o])
+
+        def o_prob(j: int, k: int) -> float:
+            return float(mixed[j][1][k, o])
     if consistent and len(idx) > 1:
         done = [out[i] for i in idx]
         propagate(words, [t for t, _ in done], o_prob, lang, [p for _, p in done])
     return out
 
 
-def crf_o_prob(tagger, feats: list) -> Callable[[int, int], float]:
-    """``o_prob(i, k)``: the CRF's O marginal of word ``k`` of sentence ``i``, computed only when
-    asked (a repeat of a name the tagger found elsewhere; most sentences are never set again)."""
-    current = [-1]
-
-    def o_prob(i: int, k: int) -> float:
-        if current[0] != i:
-            tagger.set(feats[i])
-            current[0] = i
-        return tagger.marginal("O", k)
-    return o_prob
-
-
-def marginals(tagger, feats: list, labels: list[str], hint: np.ndarray | None = None, sure: float = 0.999,
-              floor: float = 0.005) -> np.ndarray:
-    """[len, labels] marginal probabilities of one sentence (0 for labels the model lacks).
-
-    One crfsuite call per label and token is most of the cost, so with ``hint`` (the neural
-    tagger's probabilities) it asks only where the answer can matter: the O marginal of every
-    token; the other labels only where that is below ``sure``, and only those the network gives
-    at least ``floor`` (a label both models doubt cannot win the mix). Labels not asked share the
-    rest of the token's mass evenly."""
-    tagger.set(feats)
-    known = set(tagger.labels())
-    marginal = tagger.marginal
-    n, o = len(feats), labels.index("O")
-    other = [j for j, lab in enumerate(labels) if lab in known and j != o]
-    out = np.zeros((n, len(labels)))
-    if hint is None:
-        for j in [o, *other]:
-            out[:, j] = [marginal(labels[j], t) for t in range(n)]
-        return out
-    p_o = np.array([marginal("O", t) for t in range(n)])
-    out[:, o] = p_o
-    out[:, other] = ((1.0 - p_o) / max(1, len(other)))[:, None]
-    for t in np.flatnonzero(p_o < sure):
-        ask = [j for j in other if hint[t, j] >= floor]
-        if not ask:
-            continue
-        got = [marginal(labels[j], int(t)) for j in ask]
-        rest = [j for j in other if j not in ask]
-        out[t, ask] = got
-        if rest:
-            out[t, rest] = max(0.0, 1.0 - p_o[t] - sum(got)) / len(rest)
+def marginals(model: LinearCRF, marg: np.ndarray, labels: list[str]) -> np.ndarray:
+    """``model``'s [tokens, model labels] marginals as [tokens, ``labels``] (0 for labels it lacks)."""
+    out = np.zeros((len(marg), len(labels)))
+    pos = {y: k for k, y in enumerate(model.labels)}
+    for j, lab in enumerate(labels):
+        if lab in pos:
+            out[:, j] = marg[:, pos[lab]]
     return out
 
 
@@ -200,7 +201,7 @@ def tag_tokens(tokens: list[Token], matches: list[GazMatch], lang: str) -> list[
 def tag_document(sentences_words: list[list[str]], lang: str, consistent: bool = True) -> list[list[str]] | None:
     """BIO tags of an article's pre-tokenised sentences as the shipped tagger reads them, names
     copied across its sentences unless ``consistent`` is off (evaluation); None without a model."""
-    if get_tagger(lang) is None:
+    if get_model(lang) is None:
         return None
     gaz = get_gazetteer()
     toks = [tokens_of(w) for w in sentences_words]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from ..records import Mention
-from .crf import get_tagger, tag_sentences
+from .crf import get_model, tag_sentences
 from .evaluate import spans
 from .gazetteer import GazMatch, get_gazetteer
 from .tokenize import Token, is_arabic_script, sentences, tokenize, tokens_of
@@ -78,7 +78,7 @@ def _sentence_spans(sents: list[list[Token]], lang: str, include_norp: bool,
     through the tagger in one batch."""
     gaz = get_gazetteer()
     # Arabic-script text in a language without its own model (und, ur, ps...) uses the Arabic one
-    model_lang = lang if get_tagger(lang) is not None else "ar"
+    model_lang = lang if get_model(lang) is not None else "ar"
     all_matches = [gaz.match(sent) for sent in sents]
     arabic = [i for i, sent in enumerate(sents) if any(is_arabic_script(t.text) for t in sent)]
     tagged: list = [None] * len(sents)

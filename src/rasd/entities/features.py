@@ -106,39 +106,30 @@ def gaz_tags(n: int, matches: list[GazMatch], gaz: Gazetteer) -> list[str]:
     return tags
 
 
-def _encode_all(feats: list[str]) -> tuple[bytes, ...]:
-    """UTF-8 bytes of each feature with one encode call (features never contain a line break)."""
-    return tuple("\n".join(feats).encode().split(b"\n")) if feats else ()
-
-
 class Featurizer:
     """Features of sentences in one language, with a per-token cache.
 
     ``keep``: the attributes a trained model knows; lexical and pair features it lacks are dropped
-    (tagging only; training passes None to see them all). ``as_bytes``: features as UTF-8 bytes,
-    encoded once per cached token, which python-crfsuite takes without encoding every string per call.
+    (tagging only; training passes None to see them all). A token's features are a lexical part
+    (its words and affixes) and a class part shared by every token of its class (shape, clusters,
+    cue words, name lists: cached); :class:`.linear_crf.Scorer` sums weights the same way.
     """
 
     MAX_CACHE = 300_000
+    BOS, EOS, BAR = "BOS", "EOS", "|"
+    #: bigram feature prefixes: word bigram, cluster bigram, e5 bigram; with the previous token, then the next
+    PAIR_PREFIXES = ("bg=", "cb-=", "bg+=", "cb+=", "eb-=", "eb+=")
 
-    def __init__(self, lang: str, keep: frozenset[str] | None = None, options: Options | None = None,
-                 as_bytes: bool = False):
+    def __init__(self, lang: str, keep: frozenset[str] | None = None, options: Options | None = None):
         self.lang = lang
         self.opts = options or OPTIONS.get(lang, Options())
-        self.as_bytes = as_bytes
-        self.keep: frozenset | None = keep
-        if keep is not None and as_bytes:
-            self.keep = frozenset(k.encode() for k in keep)
-        self._tup = _encode_all if as_bytes else tuple
-        self._lit = (lambda x: x.encode()) if as_bytes else (lambda x: x)
-        self._bos, self._eos, self._bar = self._lit("BOS"), self._lit("EOS"), self._lit("|")
-        self._pre = tuple(self._lit(x) for x in ("bg=", "cb-=", "bg+=", "cb+=", "eb-=", "eb+="))
+        self.keep = keep
         self.clusters = word_clusters(lang)
         self.e5 = e5_clusters() if self.opts.e5 else {}
         self._e5_levels = frozenset(str(k) for k in self.opts.e5)
         self._cache: dict[str, tuple] = {}
         self._gcache: dict[tuple[str, str, str, str, str], tuple[str, ...]] = {}
-        self._class_cache: dict[tuple, tuple[tuple, ...]] = {}
+        self._class_cache: dict[tuple, tuple[tuple[str, ...], ...]] = {}
         self._lex: dict[str, set[str]] | None = None
         if keep is not None:
             self._lex = {}
@@ -157,16 +148,28 @@ class Featurizer:
 
     def record(self, tok: str) -> tuple:
         """Everything a sentence needs from one token, computed once per token type: own features,
-        its features as the neighbour at -2, -1, +1, +2, its normalised form and finest cluster id."""
+        its features as the neighbour at -2, -1, +1, +2, its normalised form and finest cluster id
+        and e5 pair-level cluster id (for bigrams)."""
         rec = self._cache.get(tok)
         if rec is None:
             if len(self._cache) >= self.MAX_CACHE:
                 self._cache.clear()
                 self._class_cache.clear()
-            rec = self._cache[tok] = self._record(tok)
+            lexical, cls_key, keys = self.parts(tok)
+            cls = self.class_features(cls_key)
+            rec = self._cache[tok] = (*(tuple(f) + c for f, c in zip(lexical, cls, strict=True)), *keys)
         return rec
 
-    def _record(self, tok: str) -> tuple:
+    def class_features(self, key: tuple) -> tuple[tuple[str, ...], ...]:
+        """The class part of a token's features in its five roles (cached per class)."""
+        cls = self._class_cache.get(key)
+        if cls is None:
+            cls = self._class_cache[key] = self._class_features(*key)
+        return cls
+
+    def parts(self, tok: str) -> tuple[list[list[str]], tuple, tuple[str, str, str]]:
+        """(lexical features as itself and as the neighbour at -2, -1, +1, +2; its class key; its
+        normalised form, finest cluster id and e5 pair-level id): the uncached work of a token."""
         o = self.opts
         n = norm_token(tok)
         stripped = strip_clitics(n)
@@ -191,10 +194,6 @@ class Featurizer:
         if trig == "SPORT" and not o.sport_cues:
             trig = None
         cls_key = (_shape(tok), cl, trig, _is_given(n, stripped), nm, flags, e5[0], et)
-        cls = self._class_cache.get(cls_key)
-        if cls is None:
-            cls = self._class_cache[cls_key] = self._class_features(*cls_key)
-        # token-specific (lexical) features; the rest depends only on the token's class (cached)
         lexical = [("w", n), ("s", s)]
         if o.zwnj_parts and ZWNJ in tok:
             parts = tok.split(ZWNJ)
@@ -215,9 +214,7 @@ class Featurizer:
         if len(s) > 2:
             ctx[1].append(f"-1:x2={s[-2:]}")
             ctx[2].append(f"1:x2={s[-2:]}")
-        tup, lit = self._tup, self._lit
-        return (tup(f) + cls[0], *(tup(c) + k for c, k in zip(ctx, cls[1:], strict=True)), lit(n), lit(cl[-1]),
-                lit(e5[1]))
+        return [f, *ctx], cls_key, (n, cl[-1], e5[1])
 
     def _e5(self, n: str, stripped: str) -> tuple[tuple[str, ...], str]:
         """(e5 cluster ids at the chosen levels, id at the pair level) of a token; ``none`` when the
@@ -263,15 +260,19 @@ class Featurizer:
                     g.append(f"{off}:nm={nm}")
                 if et:
                     g.append(f"{off}:et={et}")
-            ctx.append(self._tup(g))
-        return (self._tup(f), *ctx)
+            ctx.append(tuple(g))
+        return (tuple(f), *ctx)
+
+    def gaz_key(self, gtags: list[str], i: int) -> tuple[str, str, str, str, str]:
+        """The gazetteer tags that position ``i``'s features depend on."""
+        n = len(gtags)
+        return (gtags[i], gtags[i - 1] if i else "", gtags[i + 1] if i + 1 < n else "",
+                gtags[i - 2] if i > 1 and self.opts.far_gaz else "",
+                gtags[i + 2] if i + 2 < n and self.opts.far_gaz else "")
 
     def _gaz(self, gtags: list[str], i: int) -> tuple[str, ...]:
         """Gazetteer-tag features of position ``i`` (few distinct combinations: cached)."""
-        n = len(gtags)
-        key = (gtags[i], gtags[i - 1] if i else "", gtags[i + 1] if i + 1 < n else "",
-               gtags[i - 2] if i > 1 and self.opts.far_gaz else "",
-               gtags[i + 2] if i + 2 < n and self.opts.far_gaz else "")
+        key = self.gaz_key(gtags, i)
         hit = self._gcache.get(key)
         if hit is None:
             g = ["g=" + key[0]]
@@ -283,24 +284,24 @@ class Featurizer:
                 g.append("-2:g=" + key[3])
             if key[4]:
                 g.append("+2:g=" + key[4])
-            hit = self._gcache[key] = self._tup(g)
+            hit = self._gcache[key] = tuple(g)
         return hit
 
-    def sentence(self, words: list[str], gtags: list[str]) -> list[list]:
-        """One feature list per token (python-crfsuite's ItemSequence accepts lists of str or bytes)."""
+    def sentence(self, words: list[str], gtags: list[str]) -> list[list[str]]:
+        """One feature list per token (what crfsuite trains on; tagging sums the same weights in
+        :class:`.linear_crf.Scorer`)."""
         n = len(words)
-        record = self.record
-        recs = [record(w) for w in words]
+        recs = [self.record(w) for w in words]
         keep = self.keep
-        bar = self._bar
-        bg, cbm, bgp, cbp, ebm, ebp = self._pre
+        bar = self.BAR
+        bg, cbm, bgp, cbp, ebm, ebp = self.PAIR_PREFIXES
         e5_pair = bool(self.opts.e5_pair)
         out = []
         for i, r in enumerate(recs):
             f = [*r[0], *self._gaz(gtags, i)]
             pair = []
             if i == 0:
-                f.append(self._bos)
+                f.append(self.BOS)
             else:
                 p = recs[i - 1]
                 f += p[2]
@@ -310,7 +311,7 @@ class Featurizer:
                 if i > 1:
                     f += recs[i - 2][1]
             if i == n - 1:
-                f.append(self._eos)
+                f.append(self.EOS)
             else:
                 q = recs[i + 1]
                 f += q[3]
