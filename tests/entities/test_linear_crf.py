@@ -17,7 +17,7 @@ from rasd.entities.evaluate import load_split
 from rasd.entities.features import Featurizer, gaz_tags
 from rasd.entities.gazetteer import get_gazetteer
 from rasd.entities.linear_crf import LinearCRF, Scorer
-from rasd.entities.tokenize import sentences, tokenize
+from rasd.entities.tokenize import sentences, tokenize, tokens_of
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus"
 
@@ -32,16 +32,14 @@ def _demo_sentences(lang: str, limit: int = 60) -> list[list[str]]:
     return out[:limit]
 
 
-def _gaz(words: list[str]) -> list[str]:
-    from rasd.entities.tokenize import tokens_of
-
+def _gaz(words: list[str], lang: str) -> list[str]:
     gaz = get_gazetteer()
     return gaz_tags(len(words), gaz.match(tokens_of(words)), gaz)
 
 
 def _compare_with_crfsuite(lang: str, sents: list[list[str]]) -> None:
     model, tagger, fz, sc = get_model(lang), get_tagger(lang), featurizer(lang), scorer(lang)
-    gts = [_gaz(w) for w in sents]
+    gts = [_gaz(w, lang) for w in sents]
     fast = sc.states_many(list(zip(sents, gts, strict=True)))
     decoded = model.decode(fast)  # the whole batch at once
     for words, g, states, (path, marg) in zip(sents, gts, fast, decoded, strict=True):
@@ -117,7 +115,7 @@ def test_scorer_matches_feature_lists_with_odd_tokens_and_a_cache_restart():
     sc.MAX_TOKENS = 8  # forces restarts between and inside sentences
     odd = ["a|b", "|", "مصر|ليبيا", "2024", "ـ", "«", "القاهرة"]
     for words in [*_demo_sentences("ar", 12), odd, odd[:1]]:
-        g = _gaz(words)
+        g = _gaz(words, "ar")
         assert np.allclose(sc.states(words, g), model.states(fz.sentence(words, g)), atol=1e-9)
 
 

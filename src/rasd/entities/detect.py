@@ -79,13 +79,15 @@ def _sentence_spans(sents: list[list[Token]], lang: str, include_norp: bool,
     gaz = get_gazetteer()
     # Arabic-script text in a language without its own model (und, ur, ps...) uses the Arabic one
     model_lang = lang if get_model(lang) is not None else "ar"
-    all_matches = [gaz.match(sent) for sent in sents]
+    loose = [gaz.match(sent) for sent in sents]  # every reading: the tagger's features, as trained
     arabic = [i for i, sent in enumerate(sents) if any(is_arabic_script(t.text) for t in sent)]
     tagged: list = [None] * len(sents)
-    for i, res in zip(arabic, tag_sentences([sents[i] for i in arabic], [all_matches[i] for i in arabic], model_lang),
+    for i, res in zip(arabic, tag_sentences([sents[i] for i in arabic], [loose[i] for i in arabic], model_lang),
                       strict=True):
         tagged[i] = res
-    for sent, matches, res in zip(sents, all_matches, tagged, strict=True):
+    # mentions come from the readings the language allows (Gazetteer.match)
+    strict = loose if lang not in ("ar", "fa") else [gaz.match(sent, lang) for sent in sents]
+    for sent, matches, res in zip(sents, strict, tagged, strict=True):
         crf = _crf_spans(*res) if res is not None else _english_spans(sent)
         yield sent, matches, _merge(matches, crf, gaz, include_norp, tagged=res is not None)
 
