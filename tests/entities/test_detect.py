@@ -132,3 +132,18 @@ def test_affixed_words_are_no_mentions_in_persian():
     found = {(m.text, m.entity_id) for m in detect_mod.detect(
         "رؤسای کلاس درس در بازار مالی تهران گفتند آمریکای لاتین دور است", "fa")}
     assert not {eid for _, eid in found} & {"country:LA", "country:RU", "country:ML"}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_language_readings_derived_from_every_reading_equal_a_fresh_match(lang):
+    from pathlib import Path
+
+    gaz = get_gazetteer()
+    corpus = Path(__file__).resolve().parents[2] / "demo" / "corpus" / lang
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus.glob("*")))
+    text += "\nوليبيا والقدسي بليبيا كلاس رؤسای آمریکای لاتین داعش‌ها مالی"
+    for line in text.splitlines():
+        toks = tokenize(line)
+        got = gaz.for_language(gaz.match(toks), toks, lang)
+        assert [(m.first, m.last, m.start, m.end, [c.eid for c in m.candidates]) for m in got] == \
+            [(m.first, m.last, m.start, m.end, [c.eid for c in m.candidates]) for m in gaz.match(toks, lang)]

@@ -86,7 +86,7 @@ def _sentence_spans(sents: list[list[Token]], lang: str, include_norp: bool,
                       strict=True):
         tagged[i] = res
     # mentions come from the readings the language allows (Gazetteer.match)
-    strict = loose if lang not in ("ar", "fa") else [gaz.match(sent, lang) for sent in sents]
+    strict = [gaz.for_language(m, sent, lang) for m, sent in zip(loose, sents, strict=True)]
     for sent, matches, res in zip(sents, strict, tagged, strict=True):
         crf = _crf_spans(*res) if res is not None else _english_spans(sent)
         yield sent, matches, _merge(matches, crf, gaz, include_norp, tagged=res is not None)

@@ -129,6 +129,17 @@ class Gazetteer:
             i = best.last
         return out
 
+    def for_language(self, matches: list[GazMatch], tokens: list[Token], lang: str) -> list[GazMatch]:
+        """``match(tokens, lang)`` given ``matches = match(tokens)``: the same list unless one of
+        them needed an affix (its characters start after its first token's, or a one-word match
+        ends before its token), since the language's readings are a subset tried in the same order."""
+        if lang not in ("ar", "fa"):
+            return matches
+        for m in matches:
+            if m.start > tokens[m.first].start or (m.last - m.first == 1 and m.end < tokens[m.first].end):
+                return self.match(tokens, lang)
+        return matches
+
     def _starts(self, norm: str, mode: str) -> tuple[tuple[str, int, int], ...]:
         """(form, clitics cut, longest name starting with it) for the forms of a token that can start
         a name; cached per token and ``mode`` (the language, see :meth:`match`): news repeats words."""
