@@ -7,9 +7,9 @@ and every feature of a token comes either from the token itself, from its neighb
 the gazetteer tags around it, or from a bigram. So :class:`Scorer` sums, once per token type, the
 weights of its features in each of those five roles (a 5 x labels array), and a sentence's state
 scores are those arrays shifted and added, plus cached gazetteer rows and the few known bigrams.
-:class:`LinearCRF` then decodes a whole article in one batch: Viterbi for the labels and
-forward-backward for every marginal (a tag's confidence, and the O probability that
-:mod:`.consistency` asks for). Scores, best paths and marginals are those of crfsuite's CRF1d
+:class:`LinearCRF` then decodes a whole article in one batch: Viterbi for the labels, and
+forward-backward for the marginals (a tag's confidence, for the sentences with a name; the O
+probability that :mod:`.consistency` asks for elsewhere). Scores, best paths and marginals are those of crfsuite's CRF1d
 (the tests compare them on real sentences); the speed is measured by ``benchmarks/entities.py``.
 """
 
@@ -175,7 +175,8 @@ class Scorer:
     Token types and gazetteer contexts get rows of growing arrays, so a sentence's rows are
     gathered with one index each; a token's weights are its class's (cached) plus its lexical ones."""
 
-    MAX_TOKENS = 100_000  # token types kept (5 x labels floats each: 0.7 kB); then the cache restarts
+    #: token types kept (5 x labels doubles each, 0.7 kB: at most ~45 MB a model); then the cache restarts
+    MAX_TOKENS = 50_000
 
     def __init__(self, crf: LinearCRF, featurizer: Featurizer):
         self.crf = crf
