@@ -101,18 +101,19 @@ def stage_seconds(docs: list[tuple[str, str]]) -> dict[str, float]:
         states = scorer(lang).states_many(list(zip(words, gts, strict=True)))
         out["states"] += clock() - t
         model, net = get_model(lang), get_net(lang)
-        t = clock()
-        decoded = model.decode(states)
-        out["decode"] += clock() - t
         if net is None:
             t = clock()
-            o = model.labels.index("O")
-            tags = [crf.to_bio([model.labels[y] for y in path]) for path, _ in decoded]
-            crf.propagate(words, tags, lambda i, k, d=decoded, o=o: float(d[i][1][k, o]), lang)
+            tagged, o_prob = crf.decode_crf(model, states)
+            out["decode"] += clock() - t
+            t = clock()
+            crf.propagate(words, [tags for tags, _ in tagged], o_prob, lang)
             out["consistency"] += clock() - t
         else:
             t = clock()
-            net.mix([marginals(model, m, net.labels) for _, m in decoded], net.probs(words, gts))
+            p_crf = [marginals(model, m, net.labels) for m in model.marginals(states)]
+            out["decode"] += clock() - t
+            t = clock()
+            net.mix(p_crf, net.probs(words, gts))
             out["neural"] += clock() - t
         found = entities.detect(text, lang, include_norp=True)
         t = clock()

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from rasd.entities.consistency import propagate  # noqa: E402
-from rasd.entities.crf import model_name, to_bilou, to_bio  # noqa: E402
+from rasd.entities.crf import decode_crf, model_name, to_bilou  # noqa: E402
 from rasd.entities.detect import detect_doc_tags  # noqa: E402
 from rasd.entities.evaluate import BLOCK, CORPORA, EVAL_TYPES, blocks, load_split, score, validation_split  # noqa: E402
 from rasd.entities.features import OPTIONS, Featurizer, gaz_tags, sentence_features, set_options  # noqa: E402
@@ -105,18 +105,18 @@ def _evaluate(lang: str, path: Path, test_s: list) -> tuple[dict, float, dict]:
     crf = LinearCRF.from_file(path)
     sc = Scorer(crf, Featurizer(lang, frozenset(crf.index)))
     gaz = get_gazetteer()
-    o = crf.labels.index("O")
     sent_pred: list[list[str]] = []
     doc_pred: list[list[str]] = []
     elapsed = 0.0
     for part in blocks(test_s):
         words = [w for w, _ in part]
         t0 = time.time()
-        decoded = crf.decode(sc.states_many([(w, gaz_tags(len(w), gaz.match(tokens_of(w)), gaz)) for w in words]))
-        tags = [to_bio([crf.labels[y] for y in path]) for path, _ in decoded]
+        tagged, o_prob = decode_crf(crf, sc.states_many([(w, gaz_tags(len(w), gaz.match(tokens_of(w)), gaz))
+                                                          for w in words]))
         elapsed += time.time() - t0
+        tags = [t for t, _ in tagged]
         sent_pred += [list(t) for t in tags]
-        propagate(words, tags, lambda i, k, d=decoded: float(d[i][1][k, o]), lang)
+        propagate(words, tags, o_prob, lang)
         doc_pred += tags
     gold = [t for _, t in test_s]
     return score(gold, doc_pred), elapsed, score(gold, sent_pred)

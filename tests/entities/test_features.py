@@ -113,3 +113,13 @@ def test_e5_type_lexicon_option_marks_token_and_neighbours(tmp_path: Path):
     feats = Featurizer("fa", options=Options(e5_types=str(lex))).sentence(words, ["O"] * 3)
     assert "et=PER" in feats[1] and "1:et=PER" in feats[0] and "-1:et=PER" in feats[2]
     assert not any(x.startswith("et=") for x in Featurizer("fa", options=Options()).sentence(words, ["O"] * 3)[1])
+
+
+def test_gazetteer_context_of_each_position():
+    g = ["O", "B-LOC", "I-LOC", "O", "B-PER"]
+    near = Featurizer("ar", options=Options()).gaz_keys(g)
+    far = Featurizer("ar", options=Options(far_gaz=True)).gaz_keys(g)
+    assert near[0] == ("O", "", "B-LOC", "", "") and near[4] == ("B-PER", "O", "", "", "")
+    assert far[2] == ("I-LOC", "B-LOC", "O", "O", "B-PER") and far[0] == ("O", "", "B-LOC", "", "I-LOC")
+    assert [k[:3] for k in far] == [k[:3] for k in near]
+    assert Featurizer("ar").gaz_keys([]) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from importlib import resources
 
@@ -136,8 +137,7 @@ def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]], lang:
     """BIO tags and per-tag probabilities of several sentences (one article): the CRF alone, or,
     where a neural tagger ships (``neural.get_net``), the CRF's marginals mixed with the network's
     probabilities (weighted geometric mean, weight ``net.alpha`` on the CRF) and decoded under the
-    BILOU constraints. All sentences are decoded in one batch (:mod:`.linear_crf`); marginals are
-    computed for the sentences with a name, and for the others only if the copying step asks.
+    BILOU constraints. All sentences are decoded in one batch (:mod:`.linear_crf`, :func:`decode_crf`).
     ``consistent``: names found in one sentence are copied to their untagged repeats in the others
     (``consistency``)."""
     model = get_model(lang)
@@ -152,20 +152,9 @@ def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]], lang:
     states = sc.states_many(list(zip(words, gts, strict=True)))
     net = get_net(lang)
     if net is None:
-        labels, o = model.labels, model.labels.index("O")
-        paths = model.viterbi(states)
-        named = [j for j, path in enumerate(paths) if any(y != o for y in path)]
-        margs: list = [None] * len(states)  # a sentence with no name needs them only if asked
-        for j, m in zip(named, model.marginals([states[j] for j in named]), strict=True):
-            margs[j] = m
-        for i, path, marg in zip(idx, paths, margs, strict=True):
-            raw = [labels[y] for y in path]
-            out[i] = to_bio(raw), [float(marg[k, y]) if y != o else 1.0 for k, y in enumerate(path)]
-
-        def o_prob(j: int, k: int) -> float:
-            if margs[j] is None:
-                margs[j] = model.marginals([states[j]])[0]
-            return float(margs[j][k, o])
+        tagged, o_prob = decode_crf(model, states)
+        for i, res in zip(idx, tagged, strict=True):
+            out[i] = res
     else:
         p_crf = [marginals(model, m, net.labels) for m in model.marginals(states)]
         mixed = net.mix(p_crf, net.probs(words, gts))
@@ -180,6 +169,27 @@ def tag_sentences(sents: list[list[Token]], matches: list[list[GazMatch]], lang:
         done = [out[i] for i in idx]
         propagate(words, [t for t, _ in done], o_prob, lang, [p for _, p in done])
     return out
+
+
+def decode_crf(model: LinearCRF, states: list[np.ndarray]
+               ) -> tuple[list[tuple[list[str], list[float]]], Callable[[int, int], float]]:
+    """BIO tags and per-tag probabilities of sentences from their state scores (best paths), and
+    ``o_prob(j, k)``, the O marginal of word ``k`` of sentence ``j``. Marginals are computed for the
+    sentences with a name, and for the others only when ``o_prob`` asks (the copying step)."""
+    labels, o = model.labels, model.labels.index("O")
+    paths = model.viterbi(states)
+    named = [j for j, path in enumerate(paths) if any(y != o for y in path)]
+    margs: list = [None] * len(states)
+    for j, m in zip(named, model.marginals([states[j] for j in named]), strict=True):
+        margs[j] = m
+    tagged = [(to_bio([labels[y] for y in path]), [float(marg[k, y]) if y != o else 1.0 for k, y in enumerate(path)])
+              for path, marg in zip(paths, margs, strict=True)]
+
+    def o_prob(j: int, k: int) -> float:
+        if margs[j] is None:
+            margs[j] = model.marginals([states[j]])[0]
+        return float(margs[j][k, o])
+    return tagged, o_prob
 
 
 def marginals(model: LinearCRF, marg: np.ndarray, labels: list[str]) -> np.ndarray:

@@ -263,16 +263,17 @@ class Featurizer:
             ctx.append(tuple(g))
         return (tuple(f), *ctx)
 
-    def gaz_key(self, gtags: list[str], i: int) -> tuple[str, str, str, str, str]:
-        """The gazetteer tags that position ``i``'s features depend on."""
-        n = len(gtags)
-        return (gtags[i], gtags[i - 1] if i else "", gtags[i + 1] if i + 1 < n else "",
-                gtags[i - 2] if i > 1 and self.opts.far_gaz else "",
-                gtags[i + 2] if i + 2 < n and self.opts.far_gaz else "")
+    def gaz_keys(self, gtags: list[str]) -> list[tuple[str, str, str, str, str]]:
+        """Per position, the gazetteer tags its features depend on: its own, the neighbours' at
+        -1/+1 and, with ``far_gaz``, at -2/+2 ("" beyond the sentence)."""
+        if not gtags:
+            return []
+        pad = ["", ""]
+        far = pad + gtags + pad if self.opts.far_gaz else [""] * (len(gtags) + 4)
+        return list(zip(gtags, ["", *gtags[:-1]], [*gtags[1:], ""], far[:-4], far[4:], strict=True))
 
-    def _gaz(self, gtags: list[str], i: int) -> tuple[str, ...]:
-        """Gazetteer-tag features of position ``i`` (few distinct combinations: cached)."""
-        key = self.gaz_key(gtags, i)
+    def gaz_features(self, key: tuple[str, str, str, str, str]) -> tuple[str, ...]:
+        """Gazetteer-tag features of a position with context ``key`` (few distinct ones: cached)."""
         hit = self._gcache.get(key)
         if hit is None:
             g = ["g=" + key[0]]
@@ -292,13 +293,14 @@ class Featurizer:
         :class:`.linear_crf.Scorer`)."""
         n = len(words)
         recs = [self.record(w) for w in words]
+        gaz = self.gaz_keys(gtags)
         keep = self.keep
         bar = self.BAR
         bg, cbm, bgp, cbp, ebm, ebp = self.PAIR_PREFIXES
         e5_pair = bool(self.opts.e5_pair)
         out = []
         for i, r in enumerate(recs):
-            f = [*r[0], *self._gaz(gtags, i)]
+            f = [*r[0], *self.gaz_features(gaz[i])]
             pair = []
             if i == 0:
                 f.append(self.BOS)

@@ -39,7 +39,6 @@ class LinearCRF:
         self.weights = weights
         self.trans = trans
         self._exp_trans = np.exp(trans)
-        self.zero = np.zeros(len(self.labels))
 
     @classmethod
     def from_file(cls, path: str | Path) -> LinearCRF:
@@ -67,19 +66,20 @@ class LinearCRF:
             trans[lab[a], lab[b]] = w
         return cls(labels, index, weights, trans)
 
-    def vector(self, feats: FeatureList) -> np.ndarray:
-        """Summed weights of ``feats`` per label (attributes the model lacks add nothing)."""
-        index = self.index
-        rows = [r for r in map(index.get, feats) if r is not None]
-        if not rows:
-            return self.zero
-        return self.weights[rows].sum(0) if len(rows) > 1 else self.weights[rows[0]]
+    def sums(self, lists: Sequence[FeatureList]) -> np.ndarray:
+        """[len(lists), labels] summed weights of each feature list, in one numpy call (attributes
+        the model lacks add nothing). A sentence's feature lists give its state scores."""
+        get = self.index.get
+        attrs = np.array([get(f, -1) for feats in lists for f in feats], dtype=np.intp)
+        owner = np.repeat(np.arange(len(lists)), [len(feats) for feats in lists])
+        known = attrs >= 0
+        out = np.zeros((len(lists), len(self.labels)))
+        np.add.at(out, owner[known], self.weights[attrs[known]])
+        return out
 
     def states(self, feats: Sequence[FeatureList]) -> np.ndarray:
         """[tokens, labels] state scores of a sentence given as one feature list per token."""
-        if not feats:
-            return np.zeros((0, len(self.labels)))
-        return np.stack([self.vector(f) for f in feats])
+        return self.sums(feats)
 
     def decode(self, states: Sequence[np.ndarray]) -> list[tuple[list[int], np.ndarray]]:
         """Best label path and [tokens, labels] marginals of each sentence."""
@@ -185,8 +185,7 @@ class Scorer:
         self._clear()
         self._gaz_ids: dict[tuple[str, ...], int] = {}
         self._gaz = np.zeros((0, len(crf.labels)))
-        self.bos = crf.vector([featurizer.BOS])
-        self.eos = crf.vector([featurizer.EOS])
+        self.bos, self.eos = crf.sums([[featurizer.BOS], [featurizer.EOS]])
         bg, cbm, bgp, cbp, ebm, ebp = featurizer.PAIR_PREFIXES
         self._pairs = [self._pair_table(*prefixes) for prefixes in ((bg, bgp), (cbm, cbp), (ebm, ebp))]
 
@@ -196,16 +195,6 @@ class Scorer:
         self._roles = np.zeros((1024, 5, len(self.crf.labels)))
         self._class_ids: dict[tuple, int] = {}
         self._classes = np.zeros((0, 5, len(self.crf.labels)))
-
-    def _sums(self, lists: list[FeatureList]) -> np.ndarray:
-        """[len(lists), labels] summed weights of each feature list, in one numpy call."""
-        get = self.crf.index.get
-        attrs = np.array([get(f, -1) for feats in lists for f in feats], dtype=np.intp)
-        owner = np.repeat(np.arange(len(lists)), [len(feats) for feats in lists])
-        known = attrs >= 0
-        out = np.zeros((len(lists), len(self.crf.labels)))
-        np.add.at(out, owner[known], self.crf.weights[attrs[known]])
-        return out
 
     def _add_tokens(self, words: Iterable[str]) -> None:
         """Role weights of the token types not yet cached, all at once: new classes' weights first,
@@ -221,11 +210,11 @@ class Scorer:
         parts = [fz.parts(w) for w in new]
         classes = [k for k in dict.fromkeys(key for _, key, _ in parts) if k not in self._class_ids]
         if classes:
-            sums = self._sums([f for key in classes for f in fz.class_features(key)]).reshape(-1, 5, n_lab)
+            sums = self.crf.sums([f for key in classes for f in fz.class_features(key)]).reshape(-1, 5, n_lab)
             self._class_ids.update((key, len(self._classes) + j) for j, key in enumerate(classes))
             self._classes = np.concatenate([self._classes, sums])
         roles = self._classes[[self._class_ids[key] for _, key, _ in parts]]
-        roles += self._sums([f for lexical, _, _ in parts for f in lexical]).reshape(-1, 5, n_lab)
+        roles += self.crf.sums([f for lexical, _, _ in parts for f in lexical]).reshape(-1, 5, n_lab)
         first = len(self._keys)
         while first + len(new) > len(self._roles):
             self._roles = np.concatenate([self._roles, np.zeros_like(self._roles)])
@@ -266,15 +255,14 @@ class Scorer:
     def _gaz_ids_of(self, gtags: list[str]) -> list[int]:
         """Row of each position's gazetteer context in the gazetteer-row cache."""
         fz, ids = self.fz, self._gaz_ids
-        keys = [fz.gaz_key(gtags, i) for i in range(len(gtags))] if fz.opts.far_gaz else \
-            [(g, p, q, "", "") for g, p, q in zip(gtags, ["", *gtags[:-1]], [*gtags[1:], ""], strict=True)]
+        keys = fz.gaz_keys(gtags)
         out = [ids.get(k, -1) for k in keys]
         if -1 in out:
             with self._lock:
                 for j, key in enumerate(keys):
                     if key not in ids:
                         ids[key] = len(self._gaz)
-                        self._gaz = np.vstack([self._gaz, self.crf.vector(fz._gaz(gtags, j))])
+                        self._gaz = np.vstack([self._gaz, self.crf.sums([fz.gaz_features(key)])])
                     out[j] = ids[key]
         return out
 
